@@ -1,0 +1,6 @@
+import { MAX_STOPS } from '../timetable/service';
+
+/** A busy mask has one bit per segment. */
+export const MAX_SEGMENTS = MAX_STOPS - 1;
+
+export const DEFAULT_CANDIDATES = 4;

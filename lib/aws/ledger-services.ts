@@ -1,0 +1,20 @@
+import { Inventory } from '../ledger/inventory';
+import { SeatLedger } from '../ledger/seat-ledger';
+import { Timetable } from '../timetable/timetable';
+import { TimetableStore } from '../timetable/timetable-store';
+import { dynamoDocumentClient } from './clients';
+import { loadConfig } from './config';
+
+let services: { timetable: Timetable; inventory: Inventory } | undefined;
+
+/** The timetable and inventory over the seat-ledger table, built once per execution environment. */
+export function ledgerServices(): { timetable: Timetable; inventory: Inventory } {
+  if (!services) {
+    const { LEDGER_TABLE_NAME } = loadConfig(['LEDGER_TABLE_NAME']);
+    const db = dynamoDocumentClient();
+    const ledger = new SeatLedger(db, LEDGER_TABLE_NAME);
+    const timetable = new Timetable(new TimetableStore(db, LEDGER_TABLE_NAME), ledger);
+    services = { timetable, inventory: new Inventory(timetable, ledger) };
+  }
+  return services;
+}

@@ -1,0 +1,33 @@
+import { DomainError } from '../domain-error';
+
+/** Base of the seat ledger's expected failures. */
+export abstract class LedgerError extends DomainError {}
+
+/** Fewer seats are free over the ride than were asked for. */
+export class SoldOutError extends LedgerError {
+  readonly problem = 'sold-out';
+}
+
+export class HoldNotFoundError extends LedgerError {
+  readonly problem = 'not-found';
+}
+
+/** A hold id was reused for a different request. */
+export class HoldIdConflictError extends LedgerError {
+  readonly problem = 'conflict';
+}
+
+/** The hold no longer owns its seats (it expired and another hold took them). */
+export class HoldLostError extends LedgerError {
+  readonly problem = 'conflict';
+}
+
+/** The hold is not in a state that allows the operation (confirming a released hold, releasing a sold one). */
+export class HoldStateError extends LedgerError {
+  readonly problem = 'invalid-state';
+}
+
+/** Every attempt lost a race for seats that looked free; the caller may retry. */
+export class HoldContentionError extends LedgerError {
+  readonly problem = 'conflict';
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { SeatClass, SeatId } from '../timetable/service';
+
+export interface HoldPreferences {
+  letters?: string[];
+  together?: boolean;
+}
+
+/** A request for seats, already checked against the service (stations resolved to stop indexes). */
+export interface HoldRequest {
+  holdId: string;
+  serviceId: string;
+  from: string;
+  to: string;
+  fromIndex: number;
+  toIndex: number;
+  seatClass: SeatClass;
+  count: number;
+  ttlSeconds: number;
+  preferences?: HoldPreferences;
+}
+
+export type HoldStatus = 'HELD' | 'CONFIRMED' | 'RELEASED';
+
+export interface HoldRecord {
+  holdId: string;
+  serviceId: string;
+  from: string;
+  to: string;
+  fromIndex: number;
+  toIndex: number;
+  seatClass: SeatClass;
+  seats: SeatId[];
+  expiresAt: string;
+  status: HoldStatus;
+  /** Digest of the request that made the hold: a retry with the same id must ask for the same thing. */
+  fingerprint: string;
+  createdAt: string;
+}
+
+export function holdFingerprint({ serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences }: HoldRequest): string {
+  const canonical = JSON.stringify([serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences?.letters ?? [], preferences?.together ?? true]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

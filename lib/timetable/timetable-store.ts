@@ -1,0 +1,121 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BY_DATE_INDEX, ledgerKeys } from '../ledger/ledger-keys';
+import { ServiceConflictError } from './errors';
+import type { Service } from './service';
+
+/** A publisher owns a half-written service for this long; after it, a retry takes over. */
+const PUBLISH_LEASE_MS = 60_000;
+
+type ServiceStatus = 'PUBLISHING' | 'OPEN';
+
+interface ServiceItem extends Service {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+  fingerprint: string;
+  status: ServiceStatus;
+  leaseUntil: number;
+}
+
+export type PublishStart = 'write-seats' | 'already-published';
+
+/**
+ * Service definitions, kept in the seat-ledger table next to their seats.
+ * Holds are only taken on OPEN services, so a half-published service never sells.
+ */
+export class TimetableStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Claims the right to write a service's seats. Answers 'already-published' for an
+   * identical, open service; throws ServiceConflictError for a different definition
+   * under the same id, or while another publisher's lease is live.
+   */
+  async beginPublish(service: Service, fingerprint: string, nowMs: number): Promise<PublishStart> {
+    const item: ServiceItem = {
+      ...ledgerKeys.service(service.serviceId),
+      ...ledgerKeys.serviceByDate(service.date, service.trainNo),
+      ...service,
+      fingerprint,
+      status: 'PUBLISHING',
+      leaseUntil: nowMs + PUBLISH_LEASE_MS,
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR (fingerprint = :fp AND #status = :publishing AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':fp': fingerprint, ':publishing': 'PUBLISHING', ':now': nowMs },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'write-seats';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item as Record<string, { S?: string }> | undefined;
+      if (existing?.fingerprint?.S !== fingerprint) {
+        throw new ServiceConflictError(`a different service is already published as ${service.serviceId}`, { cause: error });
+      }
+      if (existing.status?.S === 'OPEN') return 'already-published';
+      throw new ServiceConflictError(`${service.serviceId} is being published right now; retry shortly`, { cause: error });
+    }
+  }
+
+  async markOpen(serviceId: string, fingerprint: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ledgerKeys.service(serviceId),
+        UpdateExpression: 'SET #status = :open REMOVE leaseUntil',
+        ConditionExpression: 'fingerprint = :fp',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'OPEN', ':fp': fingerprint },
+      }),
+    );
+  }
+
+  /** An open service, or undefined. */
+  async getService(serviceId: string): Promise<Service | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKeys.service(serviceId) }));
+    const item = Item as ServiceItem | undefined;
+    return item?.status === 'OPEN' ? toService(item) : undefined;
+  }
+
+  /** Open services departing on a date, by train number. */
+  async servicesOn(date: string): Promise<Service[]> {
+    const services: Service[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_DATE_INDEX,
+          KeyConditionExpression: 'gsi1pk = :date',
+          ExpressionAttributeValues: { ':date': ledgerKeys.datePartition(date) },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of (page.Items ?? []) as ServiceItem[]) {
+        if (item.status === 'OPEN') services.push(toService(item));
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return services;
+  }
+}
+
+const toService = ({ serviceId, trainNo, date, stops, coaches, fares }: ServiceItem): Service => ({
+  serviceId,
+  trainNo,
+  date,
+  stops,
+  coaches,
+  fares,
+});

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { HoldIdConflictError, HoldLostError, HoldStateError, SoldOutError } from '../../../lib/ledger/errors';
+import type { HoldRecord } from '../../../lib/ledger/hold';
+import { Inventory, type HoldInput } from '../../../lib/ledger/inventory';
+import { ledgerKeys } from '../../../lib/ledger/ledger-keys';
+import { type SeatSegments, segmentKey } from '../../../lib/ledger/occupancy';
+import { SeatLedger } from '../../../lib/ledger/seat-ledger';
+import { ServiceConflictError } from '../../../lib/timetable/errors';
+import { type PublishServiceRequest, serviceIdOf } from '../../../lib/timetable/service';
+import { Timetable } from '../../../lib/timetable/timetable';
+import { TimetableStore } from '../../../lib/timetable/timetable-store';
+import { useEmulators } from '../../helpers/emulators';
+import { provisionLedgerTable } from '../../helpers/ledger-table';
+import { smallService, STATIONS } from '../../helpers/services';
+
+useEmulators();
+
+let db: DynamoDBDocumentClient;
+let tableName: string;
+let clock: number;
+
+beforeAll(async () => {
+  tableName = await provisionLedgerTable();
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+});
+
+beforeEach(() => {
+  clock = Date.parse('2026-12-01T08:00:00Z');
+});
+
+/** The inventory with a clock the test moves, so expiry needs no sleeping. */
+function system(options: { realClock?: boolean } = {}) {
+  const now = options.realClock ? Date.now : () => clock;
+  const ledger = new SeatLedger(db, tableName, { now });
+  const timetable = new Timetable(new TimetableStore(db, tableName), ledger, now);
+  return { ledger, timetable, inventory: new Inventory(timetable, ledger) };
+}
+
+async function published(request: PublishServiceRequest = smallService()) {
+  const { timetable } = system();
+  await timetable.publish(request);
+  return serviceIdOf(request.trainNo, request.date);
+}
+
+const holdInput = (serviceId: string, overrides: Partial<HoldInput> = {}): HoldInput => ({
+  holdId: randomUUID(),
+  serviceId,
+  from: 'VNP',
+  to: 'AOH',
+  seatClass: 'second',
+  count: 1,
+  ttlSeconds: 600,
+  ...overrides,
+});
+
+async function seatItems(serviceId: string, coach = '05') {
+  const { Items } = await db.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach) }, ConsistentRead: true }),
+  );
+  return (Items ?? []).map((item) => ({ seat: String(item.sk).replace('SEAT#', ''), segs: item.segs as SeatSegments }));
+}
+
+describe('Class: SeatLedger', () => {
+  describe('Method: hold', () => {
+    it('sells exactly 10 distinct seats to 50 concurrent buyers of 10 seats', async () => {
+      const serviceId = await published(smallService({ rows: 2 }));
+      const { inventory } = system({ realClock: true });
+
+      const results = await Promise.allSettled(Array.from({ length: 50 }, () => inventory.hold(holdInput(serviceId))));
+
+      const holds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      expect(holds).toHaveLength(10);
+      expect(new Set(holds.map((h) => h.seats[0]?.seat)).size).toBe(10);
+      expect(failures.every((f) => f instanceof SoldOutError)).toBe(true);
+    });
+
+    it('never holds a seat for overlapping segments under concurrent random rides', async () => {
+      const ride = fc
+        .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 2 }))
+        .filter(([a, b]) => a < b)
+        .map(([a, b, count]) => ({ from: STATIONS[a] as string, to: STATIONS[b] as string, count }));
+
+      await fc.assert(
+        fc.asyncProperty(fc.array(ride, { minLength: 5, maxLength: 30 }), async (rides) => {
+          const serviceId = await published(smallService({ rows: 1 }));
+          const { inventory } = system({ realClock: true });
+          const results = await Promise.allSettled(rides.map((r) => inventory.hold(holdInput(serviceId, r))));
+          const holds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+          for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(SoldOutError);
+
+          // No two holds share a seat over a common segment.
+          const owner = new Map<string, string>();
+          for (const hold of holds) {
+            for (const { seat } of hold.seats) {
+              for (let s = hold.fromIndex; s < hold.toIndex; s++) {
+                const key = `${seat}/${s}`;
+                expect(owner.get(key)).toBeUndefined();
+                owner.set(key, hold.holdId);
+              }
+            }
+          }
+          // The ledger agrees with the holds, segment by segment.
+          for (const { seat, segs } of await seatItems(serviceId)) {
+            for (let s = 0; s < 4; s++) expect(segs[segmentKey(s)]?.h).toBe(owner.get(`${seat}/${s}`));
+          }
+        }),
+        { numRuns: 6 },
+      );
+    });
+
+    it('sells a seat sold A→B again for B→C, but not over A→C', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { inventory } = system();
+
+      const first = await inventory.hold(holdInput(serviceId, { from: 'VNP', to: 'JGK' }));
+      await inventory.confirm(first.holdId);
+      const second = await inventory.hold(holdInput(serviceId, { from: 'JGK', to: 'AOH' }));
+
+      expect(second.seats).toEqual(first.seats);
+      await expect(inventory.hold(holdInput(serviceId, { from: 'TXP', to: 'NKH' }))).rejects.toBeInstanceOf(SoldOutError);
+    });
+
+    it('frees a seat the moment its hold expires', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { inventory, timetable } = system();
+      await inventory.hold(holdInput(serviceId, { ttlSeconds: 60 }));
+
+      clock += 59_999;
+      await expect(inventory.hold(holdInput(serviceId))).rejects.toBeInstanceOf(SoldOutError);
+      expect((await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available).toBe(0);
+
+      clock += 1;
+      expect((await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available).toBe(1);
+      await expect(inventory.hold(holdInput(serviceId))).resolves.toMatchObject({ seats: [{ coach: '05', seat: '01A' }] });
+    });
+
+    it('answers a retried hold id with the same hold, and refuses it for another request', async () => {
+      const serviceId = await published(smallService({ rows: 2 }));
+      const { inventory } = system();
+      const input = holdInput(serviceId, { count: 2 });
+
+      const [a, b] = await Promise.all([inventory.hold(input), inventory.hold(input)]);
+      const again = await inventory.hold(input);
+
+      expect(b).toEqual(a);
+      expect(again).toEqual(a);
+      expect(await availableSeats(serviceId)).toBe(8);
+      await expect(inventory.hold({ ...input, count: 3 })).rejects.toBeInstanceOf(HoldIdConflictError);
+    });
+  });
+
+  describe('Method: confirm and release', () => {
+    it('refuses to confirm a hold whose seat was taken after it expired, and releasing it leaves the new owner alone', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { inventory, ledger } = system();
+      const stale = await inventory.hold(holdInput(serviceId, { ttlSeconds: 60 }));
+      clock += 61_000;
+      const fresh = await inventory.hold(holdInput(serviceId, { from: 'TXP', to: 'JGK' }));
+
+      await expect(inventory.confirm(stale.holdId)).rejects.toBeInstanceOf(HoldLostError);
+      const released = await inventory.release(stale.holdId);
+
+      expect(released.lost).toEqual(fresh.seats);
+      const [seat] = await seatItems(serviceId);
+      expect(seat?.segs[segmentKey(1)]?.h).toBe(fresh.holdId);
+      await expect(inventory.confirm(fresh.holdId)).resolves.toMatchObject({ status: 'CONFIRMED' });
+      expect((await ledger.findHold(stale.holdId))?.status).toBe('RELEASED');
+    });
+
+    it('confirms a late hold whose seats nobody took', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { inventory } = system();
+      const hold = await inventory.hold(holdInput(serviceId, { ttlSeconds: 60 }));
+      clock += 3_600_000;
+
+      await expect(inventory.confirm(hold.holdId)).resolves.toMatchObject({ status: 'CONFIRMED' });
+      await expect(inventory.confirm(hold.holdId)).resolves.toMatchObject({ status: 'CONFIRMED' });
+      await expect(inventory.hold(holdInput(serviceId))).rejects.toBeInstanceOf(SoldOutError);
+    });
+
+    it('gives seats back on release, once, and refuses to confirm a released hold', async () => {
+      const serviceId = await published(smallService({ rows: 1 }));
+      const { inventory } = system();
+      const hold: HoldRecord = await inventory.hold(holdInput(serviceId, { count: 3 }));
+      expect(await availableSeats(serviceId)).toBe(2);
+
+      await expect(inventory.release(hold.holdId)).resolves.toEqual({ released: hold.seats, lost: [] });
+      await expect(inventory.release(hold.holdId)).resolves.toEqual({ released: [], lost: [] });
+
+      expect(await availableSeats(serviceId)).toBe(5);
+      await expect(inventory.confirm(hold.holdId)).rejects.toBeInstanceOf(HoldStateError);
+    });
+
+    it('refuses to release a confirmed hold', async () => {
+      const serviceId = await published(smallService({ rows: 1 }));
+      const { inventory } = system();
+      const hold = await inventory.hold(holdInput(serviceId));
+      await inventory.confirm(hold.holdId);
+
+      await expect(inventory.release(hold.holdId)).rejects.toBeInstanceOf(HoldStateError);
+      expect(await availableSeats(serviceId)).toBe(4);
+    });
+  });
+});
+
+describe('Class: Timetable', () => {
+  describe('Method: publish', () => {
+    it('writes every seat of a large train, republishes it as a no-op and refuses another definition under its id', async () => {
+      const request = smallService({ rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] });
+      const big = { ...request, coaches: Array.from({ length: 6 }, (_, i) => ({ coach: String(i + 1).padStart(2, '0'), seatClass: 'second' as const, rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] })) };
+      const { timetable } = system();
+
+      await expect(timetable.publish(big)).resolves.toEqual({ serviceId: serviceIdOf(big.trainNo, big.date), seats: 1200, created: true });
+      await expect(timetable.publish(big)).resolves.toMatchObject({ seats: 1200, created: false });
+      await expect(timetable.publish({ ...big, fares: { second: 1 } })).rejects.toBeInstanceOf(ServiceConflictError);
+      expect(await availableSeats(serviceIdOf(big.trainNo, big.date))).toBe(1200);
+    });
+
+    it('lists a published service on its date with fares pro rata', async () => {
+      const request = smallService({ date: '2026-12-24' });
+      const { timetable } = system();
+      await timetable.publish(request);
+
+      const found = await timetable.search('TXP', 'NKH', '2026-12-24');
+
+      expect(found).toContainEqual(
+        expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37' }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
+      );
+      expect(await timetable.search('NKH', 'TXP', '2026-12-24')).toEqual([]);
+    });
+  });
+});
+
+async function availableSeats(serviceId: string): Promise<number | undefined> {
+  const { timetable } = system();
+  return (await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
+}
