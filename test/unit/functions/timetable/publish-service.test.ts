@@ -1,0 +1,77 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { fingerprint, type PublishServiceRequest } from '../../../../lib/timetable/service';
+import { loadEvent } from '../../../helpers/events';
+import { invokeHandler } from '../../../helpers/invoke';
+
+process.env.LEDGER_TABLE_NAME = 'ledger';
+const db = mockClient(DynamoDBDocumentClient);
+const event = () => loadEvent('timetable/publish-service.json');
+const published = JSON.parse(event().body as string) as PublishServiceRequest;
+
+const publish = async (e = event()) => {
+  const { handler } = await import('../../../../functions/timetable/publish-service');
+  return (await invokeHandler(handler, e)) as APIGatewayProxyStructuredResultV2;
+};
+
+describe('Function: publish-service', () => {
+  afterEach(() => db.reset());
+
+  it('publishes a new service: claims it, writes its 91 seats in batches of 25, opens it, answers 201', async () => {
+    db.on(PutCommand).resolves({}).on(BatchWriteCommand).resolves({}).on(UpdateCommand).resolves({});
+
+    const result = await publish();
+
+    expect(result.statusCode).toBe(201);
+    expect(JSON.parse(result.body as string)).toEqual({ serviceId: 'G1_2026-12-01', seats: 91 });
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(4);
+    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ ExpressionAttributeValues: { ':open': 'OPEN' } });
+  });
+
+  it('re-sends the items DynamoDB left unprocessed', async () => {
+    db.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
+    db.on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { ledger: [{ PutRequest: { Item: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#17F', segs: {} } } }] } })
+      .resolves({});
+
+    expect((await publish()).statusCode).toBe(201);
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(5);
+  });
+
+  it('answers 200 without writing seats when the identical service is already open', async () => {
+    const existing = { fingerprint: { S: fingerprint(published) }, status: { S: 'OPEN' } };
+    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: existing }));
+
+    const result = await publish();
+
+    expect(result.statusCode).toBe(200);
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers 409 conflict when another definition holds the service id', async () => {
+    const existing = { fingerprint: { S: 'other' }, status: { S: 'OPEN' } };
+    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: existing }));
+
+    const result = await publish();
+
+    expect(result.statusCode).toBe(409);
+    expect(JSON.parse(result.body as string)).toMatchObject({ type: '/problems/conflict', status: 409 });
+  });
+
+  it('refuses a class without a fare with 400 and writes nothing', async () => {
+    const result = await publish(loadEvent('timetable/publish-service-unknown-class.json'));
+
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body as string)).toMatchObject({ type: '/problems/validation', errors: [{ path: 'fares.second' }] });
+    expect(db.calls()).toHaveLength(0);
+  });
+
+  it('refuses a caller outside the admin group with 403', async () => {
+    const result = await publish(loadEvent('timetable/publish-service.json', { requestContext: { authorizer: { jwt: { claims: { 'cognito:groups': '[]' } } } } }));
+
+    expect(result.statusCode).toBe(403);
+    expect(db.calls()).toHaveLength(0);
+  });
+});

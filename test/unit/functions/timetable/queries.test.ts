@@ -1,0 +1,119 @@
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { PublishServiceRequest } from '../../../../lib/timetable/service';
+import { loadEvent } from '../../../helpers/events';
+import { invokeHandler } from '../../../helpers/invoke';
+import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
+
+process.env.LEDGER_TABLE_NAME = 'ledger';
+const db = mockClient(DynamoDBDocumentClient);
+const service = JSON.parse(loadEvent('timetable/publish-service.json').body as string) as PublishServiceRequest;
+const soldVnpToJgk = { h: 'h1', st: 'S', x: 0 } as const;
+
+/** The ledger as DynamoDB would answer: G1 open, 01A sold VNP→JGK, 01C held until far in the future. */
+function givenLedger() {
+  db.on(GetCommand).resolves({ Item: serviceItem(service) });
+  db.on(QueryCommand, { IndexName: 'byDate' }).resolves({ Items: [serviceItem(service)] });
+  db.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'SVC#G1_2026-12-01#01', ':seat': 'SEAT#' } }).resolves({
+    Items: coachSeatItems(service, '01', { '01A': { s0: soldVnpToJgk }, '01C': { s1: { h: 'h2', st: 'H', x: Date.now() + 600_000 } } }),
+  });
+  db.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'SVC#G1_2026-12-01#02', ':seat': 'SEAT#' } }).resolves({ Items: coachSeatItems(service, '02') });
+}
+
+async function call(module: string, event: APIGatewayProxyEventV2) {
+  const { handler } = (await import(`../../../../functions/timetable/${module}`)) as { handler: (e: APIGatewayProxyEventV2, c: never) => Promise<APIGatewayProxyStructuredResultV2> };
+  const result = await invokeHandler(handler, event);
+  return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
+}
+
+describe('Function: search-services', () => {
+  afterEach(() => db.reset());
+
+  it('lists the trains of the day with seats free over the whole ride and the full fare', async () => {
+    givenLedger();
+
+    const { status, body } = await call('search-services', loadEvent('timetable/search-services.json'));
+
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      services: [
+        {
+          serviceId: 'G1_2026-12-01',
+          trainNo: 'G1',
+          date: '2026-12-01',
+          from: { station: 'VNP', departs: '09:00' },
+          to: { station: 'AOH', arrives: '13:28' },
+          classes: { business: { available: 4, fare: 174800 }, second: { available: 85, fare: 55300 } },
+        },
+      ],
+    });
+  });
+
+  it('refuses a malformed date with 400 before reading anything', async () => {
+    const { status, body } = await call('search-services', loadEvent('timetable/search-services.json', { queryStringParameters: { from: 'VNP', to: 'AOH', date: 'tomorrow' } }));
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ type: '/problems/validation', errors: [{ path: 'date' }] });
+    expect(db.calls()).toHaveLength(0);
+  });
+});
+
+describe('Function: get-availability', () => {
+  afterEach(() => db.reset());
+
+  it('counts a seat sold on another segment as free and prices the ride pro rata', async () => {
+    givenLedger();
+
+    const { status, body } = await call('get-availability', loadEvent('timetable/get-availability.json', { queryStringParameters: { from: 'JGK', to: 'AOH' } }));
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ serviceId: 'G1_2026-12-01', from: 'JGK', to: 'AOH', classes: { business: { available: 5, fare: 87400 }, second: { available: 85, fare: 27650 } } });
+  });
+
+  it('answers 404 for a service that was never published', async () => {
+    db.on(GetCommand).resolves({});
+
+    const { status, body } = await call('get-availability', loadEvent('timetable/get-availability.json'));
+
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ type: '/problems/not-found' });
+  });
+
+  it('answers 400 naming a station the train does not stop at', async () => {
+    givenLedger();
+
+    const { status, body } = await call('get-availability', loadEvent('timetable/get-availability.json', { queryStringParameters: { from: 'VNP', to: 'XYZ' } }));
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ type: '/problems/validation', errors: [{ path: 'to' }] });
+  });
+});
+
+describe('Function: get-seatmap', () => {
+  afterEach(() => db.reset());
+
+  it('maps each seat of the class as free or taken over the ride', async () => {
+    givenLedger();
+
+    const { status, body } = await call('get-seatmap', loadEvent('timetable/get-seatmap.json'));
+
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      coaches: [
+        {
+          coach: '01',
+          seatClass: 'business',
+          seats: [
+            { seat: '01A', free: false },
+            { seat: '01C', free: false },
+            { seat: '01F', free: true },
+            { seat: '02A', free: true },
+            { seat: '02C', free: true },
+            { seat: '02F', free: true },
+          ],
+        },
+      ],
+    });
+  });
+});
