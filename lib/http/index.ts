@@ -4,5 +4,5 @@ export { ForbiddenError, PayloadTooLargeError, UnauthorizedError } from './error
 export { type HttpLambdaHandler, type HttpRequest, type HttpSpec, httpHandler } from './http-handler';
 export { logger } from './logger';
 export { INTERNAL_PROBLEM, PROBLEM_CONTENT_TYPE, PROBLEMS, type ProblemDocument, problemDocument, problemResult } from './problem';
-export { MAX_BODY_BYTES, type Parsed, type RequestHeaders, parseRequest } from './request';
+export { MAX_BODY_BYTES, type Parsed, type RequestHeaders, parseRequest, rawBody } from './request';
 export { type HttpResult, JSON_CONTENT_TYPE, json, noContent, toStructuredResult } from './response';

@@ -68,7 +68,8 @@ export function parseRequest<B extends z.ZodType | undefined, Q extends z.ZodTyp
   } as ParsedRequest<B, Q, P, H>;
 }
 
-function rawBody(event: APIGatewayProxyEventV2): Buffer | undefined {
+/** The body's bytes as the client sent them (base64 undone), e.g. to check a signature over them. */
+export function rawBody(event: APIGatewayProxyEventV2): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HttpLambdaHandler } from '../../../../lib/http';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
@@ -34,8 +35,8 @@ function givenService(taken: Record<string, Record<string, { h: string; st: 'H' 
 }
 
 async function call(module: string, event: APIGatewayProxyEventV2) {
-  const { handler } = (await import(`../../../../functions/inventory/${module}`)) as { handler: (e: APIGatewayProxyEventV2, c: never) => Promise<APIGatewayProxyStructuredResultV2> };
-  const result = await invokeHandler(handler, event);
+  const { handler } = (await import(`../../../../functions/inventory/${module}`)) as { handler: HttpLambdaHandler };
+  const result = (await invokeHandler(handler, event)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode, body: result.body === undefined ? undefined : (JSON.parse(result.body) as Record<string, unknown>) };
 }
 

@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HttpLambdaHandler } from '../../../../lib/http';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
@@ -22,8 +23,8 @@ function givenLedger() {
 }
 
 async function call(module: string, event: APIGatewayProxyEventV2) {
-  const { handler } = (await import(`../../../../functions/timetable/${module}`)) as { handler: (e: APIGatewayProxyEventV2, c: never) => Promise<APIGatewayProxyStructuredResultV2> };
-  const result = await invokeHandler(handler, event);
+  const { handler } = (await import(`../../../../functions/timetable/${module}`)) as { handler: HttpLambdaHandler };
+  const result = (await invokeHandler(handler, event)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
 }
 
