@@ -21,6 +21,8 @@ export interface SeatLedgerOptions {
   /** Attempts at a hold before giving up on contention; each re-reads the seats. */
   maxAttempts?: number;
   now?: () => number;
+  /** Told each time a hold attempt loses a race and re-reads: the contention a popular train causes. */
+  onHoldConflict?: () => void;
 }
 
 export interface LedgerSeat extends SeatLayout {
@@ -42,6 +44,7 @@ export interface ReleaseResult {
 export class SeatLedger {
   private readonly maxAttempts: number;
   private readonly now: () => number;
+  private readonly onHoldConflict: () => void;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -50,6 +53,7 @@ export class SeatLedger {
   ) {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.now = options.now ?? Date.now;
+    this.onHoldConflict = options.onHoldConflict ?? (() => undefined);
   }
 
   /** Writes the empty seats of a service. Only a publisher holding the service's lease calls this. */
@@ -111,6 +115,7 @@ export class SeatLedger {
         const winner = await this.findHold(request.holdId);
         if (winner) return sameHold(winner, fingerprint);
       }
+      this.onHoldConflict();
     }
     throw new HoldContentionError(`could not hold ${request.count} seats after ${this.maxAttempts} attempts; retry`);
   }

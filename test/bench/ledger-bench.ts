@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startEmulators } from '../../infra/local/emulators';
+import { SoldOutError } from '../../lib/ledger/errors';
+import { Inventory } from '../../lib/ledger/inventory';
+import { SeatLedger } from '../../lib/ledger/seat-ledger';
+import type { PublishServiceRequest } from '../../lib/timetable/service';
+import { Timetable } from '../../lib/timetable/timetable';
+import { TimetableStore } from '../../lib/timetable/timetable-store';
+import { provisionLedgerTable } from '../helpers/ledger-table';
+import type { BenchRow } from './bench-row';
+
+const SECTION = 'seat ledger (DynamoDB Local)';
+const RUN_MS = 4_000;
+const STOPS = 20;
+
+/** 16 coaches × 15 rows × A B C D F = 1,200 second-class seats, 20 stops. */
+function benchTrain(trainNo: string): PublishServiceRequest {
+  return {
+    trainNo,
+    date: '2026-12-01',
+    stops: Array.from({ length: STOPS }, (_, i) => ({
+      station: `S${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
+      name: `Stop ${i}`,
+      ...(i > 0 ? { arrives: '10:00' } : {}),
+      ...(i < STOPS - 1 ? { departs: '10:02' } : {}),
+    })),
+    coaches: Array.from({ length: 16 }, (_, i) => ({ coach: String(i + 1).padStart(2, '0'), seatClass: 'second' as const, rows: 15, letters: ['A', 'B', 'C', 'D', 'F'] })),
+    fares: { second: 55300 },
+  };
+}
+
+/** Sums the capacity DynamoDB reports for every call of a client (ReturnConsumedCapacity: TOTAL). */
+function meteredClient() {
+  const totals = { read: 0, write: 0, calls: 0 };
+  const client = new DynamoDBClient({});
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
+        totals.read += c.ReadCapacityUnits ?? 0;
+        totals.write += c.WriteCapacityUnits ?? 0;
+      }
+      totals.calls++;
+      return result;
+    },
+    { step: 'initialize', name: 'meterCapacity' },
+  );
+  return { db: DynamoDBDocumentClient.from(client), totals };
+}
+
+async function holdsAtConcurrency(tableName: string, buyers: number): Promise<BenchRow[]> {
+  const { db, totals } = meteredClient();
+  let conflicts = 0;
+  const ledger = new SeatLedger(db, tableName, { onHoldConflict: () => conflicts++ });
+  const timetable = new Timetable(new TimetableStore(db, tableName), ledger);
+  const inventory = new Inventory(timetable, ledger);
+  const train = benchTrain(`G${9000 + buyers}`);
+  const { serviceId } = await timetable.publish(train);
+  const stations = train.stops.map((s) => s.station);
+  Object.assign(totals, { read: 0, write: 0, calls: 0 });
+
+  let holds = 0;
+  let soldOut = 0;
+  const started = Date.now();
+  const buyer = async () => {
+    while (Date.now() - started < RUN_MS) {
+      const a = Math.floor(Math.random() * (STOPS - 1));
+      const b = a + 1 + Math.floor(Math.random() * (STOPS - 1 - a));
+      try {
+        await inventory.hold({ holdId: randomUUID(), serviceId, from: stations[a] as string, to: stations[b] as string, seatClass: 'second', count: 1 + Math.floor(Math.random() * 2), ttlSeconds: 900 });
+        holds++;
+      } catch (error) {
+        if (!(error instanceof SoldOutError)) throw error;
+        soldOut++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: buyers }, buyer));
+  const seconds = (Date.now() - started) / 1000;
+  const attempts = holds + soldOut + conflicts;
+  return [
+    { section: SECTION, metric: `holds/s, ${buyers} concurrent buyer${buyers > 1 ? 's' : ''} on one train`, value: (holds / seconds).toFixed(0) },
+    { section: SECTION, metric: `  conflict-retry rate (${buyers} buyers)`, value: `${((100 * conflicts) / Math.max(attempts, 1)).toFixed(1)} % of attempts` },
+    { section: SECTION, metric: `  consumed per hold (${buyers} buyers)`, value: `${(totals.write / Math.max(holds, 1)).toFixed(1)} WCU, ${(totals.read / Math.max(holds, 1)).toFixed(1)} RCU, ${(totals.calls / Math.max(holds, 1)).toFixed(1)} calls` },
+  ];
+}
+
+async function rawPutRate(tableName: string): Promise<BenchRow> {
+  const client = new DynamoDBClient({});
+  let puts = 0;
+  const started = Date.now();
+  const writer = async () => {
+    while (Date.now() - started < RUN_MS / 2) {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: `BENCH#${randomUUID()}` }, sk: { S: 'PUT' } } }));
+      puts++;
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, writer));
+  return { section: SECTION, metric: 'raw single-item PutItem/s (10 writers), for scale', value: (puts / ((Date.now() - started) / 1000)).toFixed(0) };
+}
+
+export async function runLedgerBench(): Promise<BenchRow[]> {
+  const emulators = await startEmulators();
+  Object.assign(process.env, emulators.env);
+  try {
+    const tableName = await provisionLedgerTable();
+    const rows: BenchRow[] = [];
+    for (const buyers of [1, 10, 50]) rows.push(...(await holdsAtConcurrency(tableName, buyers)));
+    rows.push(await rawPutRate(tableName));
+    return rows;
+  } finally {
+    await emulators.stop();
+  }
+}
