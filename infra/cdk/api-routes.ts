@@ -1,0 +1,32 @@
+import type { ResourceAccess } from './resource-access';
+
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** none: public; jwt: a Cognito user's token; iam: SigV4-signed internal callers. */
+export type RouteAuth = 'none' | 'jwt' | 'iam';
+
+export interface ApiRoute {
+  readonly method: RouteMethod;
+  readonly path: string;
+  /** Construct id of the function serving the route; also names its integration. */
+  readonly functionId: string;
+  /** Relative to the repository root. */
+  readonly entry: string;
+  readonly auth: RouteAuth;
+  readonly access: readonly ResourceAccess[];
+  readonly memorySize?: number;
+}
+
+/** Every HTTP route, one function each. Adding a route is adding a line. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', path: '/healthz', functionId: 'HealthzFunction', entry: 'functions/gateway/healthz.ts', auth: 'none', access: [] },
+  { method: 'GET', path: '/readyz', functionId: 'ReadyzFunction', entry: 'functions/gateway/readyz.ts', auth: 'none', access: ['readiness'] },
+  { method: 'POST', path: '/admin/services', functionId: 'PublishServiceFunction', entry: 'functions/timetable/publish-service.ts', auth: 'jwt', access: ['ledger:readWrite'] },
+  { method: 'GET', path: '/services', functionId: 'SearchServicesFunction', entry: 'functions/timetable/search-services.ts', auth: 'none', access: ['ledger:read'] },
+  { method: 'GET', path: '/services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', entry: 'functions/timetable/get-availability.ts', auth: 'none', access: ['ledger:read'] },
+  { method: 'GET', path: '/services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', entry: 'functions/timetable/get-seatmap.ts', auth: 'none', access: ['ledger:read'] },
+  { method: 'POST', path: '/inventory/holds', functionId: 'CreateHoldFunction', entry: 'functions/inventory/create-hold.ts', auth: 'iam', access: ['ledger:readWrite'], memorySize: 512 },
+  { method: 'POST', path: '/inventory/holds/{holdId}/confirm', functionId: 'ConfirmHoldFunction', entry: 'functions/inventory/confirm-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
+  { method: 'DELETE', path: '/inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', entry: 'functions/inventory/release-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
+  { method: 'GET', path: '/inventory/availability', functionId: 'GetInventoryAvailabilityFunction', entry: 'functions/inventory/get-availability.ts', auth: 'iam', access: ['ledger:read'] },
+];

@@ -1,0 +1,3 @@
+import { createTicketingApp } from './ticketing-app';
+
+createTicketingApp().app.synth();

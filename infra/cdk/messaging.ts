@@ -1,0 +1,43 @@
+import { Duration } from 'aws-cdk-lib';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface MessagingProps {
+  /** Prepended to every physical name, so several copies can share one account. */
+  readonly namePrefix: string;
+}
+
+const TICKET_OUTBOX_MAX_RECEIVES = 5;
+
+/**
+ * The asynchronous spine: the `order-events` stream (the seed's Kafka topic) and
+ * the `ticket-outbox` queue between the OrderPaid consumer and the ticket issuer,
+ * with a dead-letter queue for jobs that keep failing.
+ */
+export class Messaging extends Construct {
+  readonly orderEvents: Stream;
+  readonly ticketOutbox: Queue;
+  readonly ticketOutboxDeadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: MessagingProps) {
+    super(scope, id);
+    this.orderEvents = new Stream(this, 'OrderEvents', {
+      streamName: `${props.namePrefix}order-events`,
+      streamMode: StreamMode.ON_DEMAND,
+      encryption: StreamEncryption.MANAGED,
+    });
+    this.ticketOutboxDeadLetters = new Queue(this, 'TicketOutboxDlq', {
+      queueName: `${props.namePrefix}ticket-outbox-dlq`,
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+    });
+    this.ticketOutbox = new Queue(this, 'TicketOutbox', {
+      queueName: `${props.namePrefix}ticket-outbox`,
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      deadLetterQueue: { queue: this.ticketOutboxDeadLetters, maxReceiveCount: TICKET_OUTBOX_MAX_RECEIVES },
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { App, Tags } from 'aws-cdk-lib';
+import { TicketingStack } from './ticketing-stack';
+
+export interface TicketingAppOptions {
+  /** Where the cloud assembly goes; the CLI's CDK_OUTDIR, else a temporary directory. */
+  outdir?: string;
+  /** Context values; they win over cdk.json and the CLI's --context. */
+  context?: Record<string, unknown>;
+  /** false skips esbuild bundling (assets point at the sources): fast synth for template tests. @default true */
+  bundle?: boolean;
+  /**
+   * Check the templates against the CloudFormation resource schemas during synth,
+   * failing on any error (about 4 s). Tests that only read the template turn it off.
+   * @default true
+   */
+  validate?: boolean;
+}
+
+export interface TicketingApp {
+  app: App;
+  stack: TicketingStack;
+}
+
+const DEFAULT_STAGE = 'dev';
+
+/**
+ * Builds the CDK app. Used by `cdk synth` (app.ts), the template tests and the
+ * local cloud, which synthesizes in-process and reads its topology from the result.
+ */
+export function createTicketingApp(options: TicketingAppOptions = {}): TicketingApp {
+  const app = new App({
+    outdir: options.outdir,
+    builtinCloudFormationValidation: options.validate ?? true,
+    // Defaults: cdk.json and the CLI's --context override them.
+    context: {
+      // The local cloud finds each function's bundle through this metadata; the CLI sets it too.
+      'aws:cdk:enable-asset-metadata': true,
+      // A schema violation fails the synth instead of printing a warning.
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+    },
+    // What the caller passes in-process wins over everything else.
+    postCliContext: {
+      ...options.context,
+      ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+    },
+  });
+  const stage = stringContext(app, 'stage') ?? DEFAULT_STAGE;
+  const stack = new TicketingStack(app, `Ticketing-${stage}`, {
+    stage,
+    ephemeral: booleanContext(app, 'ephemeral'),
+    namePrefix: stringContext(app, 'namePrefix') ?? '',
+    description: `Ticketing backend (${stage})`,
+  });
+  Tags.of(app).add('project', 'ticketing');
+  Tags.of(app).add('stage', stage);
+  return { app, stack };
+}
+
+function stringContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `-c ephemeral=true` arrives as a string, cdk.json and in-process callers pass a boolean. */
+function booleanContext(app: App, key: string): boolean {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new Error(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,50 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { API_ROUTES } from './api-routes';
+import { TicketingHttpApi } from './http-api';
+import { Identity } from './identity';
+import { Messaging } from './messaging';
+import { SeatLedger } from './seat-ledger';
+
+export interface TicketingStackProps extends StackProps {
+  /** dev, staging, prod…: names the API and the stack. */
+  readonly stage: string;
+  /** Stateful resources may be deleted with the stack (no deletion protection, no retention). */
+  readonly ephemeral: boolean;
+  /** Prepended to the physical names of the stream and queues. */
+  readonly namePrefix: string;
+}
+
+/** The whole backend: stateful resources first, then the functions and the API that use them. */
+export class TicketingStack extends Stack {
+  readonly ledger: SeatLedger;
+  readonly messaging: Messaging;
+  readonly identity: Identity;
+  readonly httpApi: TicketingHttpApi;
+
+  constructor(scope: Construct, id: string, props: TicketingStackProps) {
+    super(scope, id, props);
+    const removalPolicy = props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
+    this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
+    this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
+
+    this.httpApi = new TicketingHttpApi(this, 'Api', {
+      stage: props.stage,
+      routes: API_ROUTES,
+      resources: {
+        ledger: this.ledger.table,
+        orderEvents: this.messaging.orderEvents,
+        ticketOutbox: this.messaging.ticketOutbox,
+      },
+      userPool: this.identity.userPool,
+      userPoolClient: this.identity.userPoolClient,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
+  }
+}

@@ -1,0 +1,360 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createTicketingApp } from '../../infra/cdk/ticketing-app';
+import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
+
+type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
+type Access = 'none' | 'readiness' | 'read' | 'readWrite';
+
+/** The contract, written out independently of the route table the stack is built from. */
+const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
+  { routeKey: 'GET /healthz', functionId: 'HealthzFunction', auth: 'NONE', access: 'none' },
+  { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
+  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
+  { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
+  { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },
+  { routeKey: 'GET /services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', auth: 'NONE', access: 'read' },
+  { routeKey: 'POST /inventory/holds', functionId: 'CreateHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
+  { routeKey: 'POST /inventory/holds/{holdId}/confirm', functionId: 'ConfirmHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
+  { routeKey: 'DELETE /inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
+  { routeKey: 'GET /inventory/availability', functionId: 'GetInventoryAvailabilityFunction', auth: 'AWS_IAM', access: 'read' },
+];
+
+const TABLE = 'SeatLedgerTable';
+const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const LEDGER_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const READINESS_ACTIONS = ['dynamodb:DescribeTable', 'kinesis:DescribeStreamSummary', 'sqs:GetQueueAttributes'];
+const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const SHARED_ENVIRONMENT = {
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'ticketing',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_NAMESPACE: 'Ticketing',
+};
+
+interface Statement {
+  Action: string | string[];
+  Effect: string;
+  Resource: unknown;
+}
+
+function synthesize(context: Record<string, unknown> = {}): { stack: TicketingStack; template: Template } {
+  const { stack } = createTicketingApp({ bundle: false, validate: false, context });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function logicalIdOf(stack: TicketingStack, element: unknown): string {
+  return stack.getLogicalId(element as CfnElement);
+}
+
+describe('Stack: TicketingStack', () => {
+  let stack: TicketingStack;
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+  beforeAll(() => {
+    ({ stack, template } = synthesize());
+    resources = template.toJSON().Resources;
+  });
+
+  function functionLogicalId(functionId: string): string {
+    const fn = stack.httpApi.functions.get(functionId);
+    if (!fn) throw new Error(`no function ${functionId}`);
+    return logicalIdOf(stack, fn.node.defaultChild);
+  }
+
+  function streamLogicalId(): string {
+    return logicalIdOf(stack, stack.messaging.orderEvents.node.defaultChild);
+  }
+
+  function queueLogicalId(which: 'ticketOutbox' | 'ticketOutboxDeadLetters'): string {
+    return logicalIdOf(stack, stack.messaging[which].node.defaultChild);
+  }
+
+  /** Every statement of every policy attached to the function's execution role. */
+  function statementsOf(functionId: string): Statement[] {
+    const fn = stack.httpApi.functions.get(functionId);
+    if (!fn?.role) throw new Error(`no role for ${functionId}`);
+    const roleId = logicalIdOf(stack, fn.role.node.defaultChild);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+    );
+    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  }
+
+  function actionsOf(functionId: string): string[] {
+    return statementsOf(functionId).flatMap((statement) => [statement.Action].flat());
+  }
+
+  describe('Construct: SeatLedger', () => {
+    it('keys the ledger table by pk and sk as strings, billed per request, under a fixed logical id', () => {
+      expect(resources[TABLE]?.Type).toBe('AWS::DynamoDB::Table');
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+      });
+    });
+
+    it('indexes services by date in the byDate index, projecting every attribute', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byDate',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    });
+
+    it('keeps point-in-time recovery on, retains the table and protects it from deletion', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      });
+    });
+
+    it('leaves the table name to CloudFormation', () => {
+      expect(resources[TABLE]?.Properties).not.toHaveProperty('TableName');
+    });
+
+    it('lets an ephemeral stage delete the table and the user pool with the stack', () => {
+      const ephemeral = synthesize({ ephemeral: 'true' }).template;
+
+      ephemeral.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+      ephemeral.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+    });
+  });
+
+  describe('Construct: Messaging', () => {
+    it('creates the order-events stream on demand with AWS-managed encryption', () => {
+      template.hasResourceProperties('AWS::Kinesis::Stream', {
+        Name: 'order-events',
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      });
+      expect(resources[streamLogicalId()]?.Properties).not.toHaveProperty('ShardCount');
+    });
+
+    it('redrives a ticket job to ticket-outbox-dlq after five receives', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'ticket-outbox',
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId('ticketOutboxDeadLetters'), 'Arn'] },
+          maxReceiveCount: 5,
+        },
+      });
+    });
+
+    it('keeps dead letters for 14 days, encrypted by SQS', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: 'ticket-outbox-dlq',
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        SqsManagedSseEnabled: true,
+      });
+    });
+
+    it('refuses requests without TLS on both queues', () => {
+      for (const queue of [queueLogicalId('ticketOutbox'), queueLogicalId('ticketOutboxDeadLetters')]) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: queue }],
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          }),
+        });
+      }
+    });
+
+    it('prefixes the stream and queue names with the namePrefix context', () => {
+      const prefixed = synthesize({ namePrefix: 'pr7-' }).template;
+
+      prefixed.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'pr7-order-events' });
+      prefixed.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'pr7-ticket-outbox' });
+      prefixed.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'pr7-ticket-outbox-dlq' });
+    });
+  });
+
+  describe('Construct: TicketingHttpApi', () => {
+    it('serves exactly the routes of the contract', () => {
+      const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey);
+
+      expect(routeKeys.sort()).toEqual(EXPECTED_ROUTES.map((route) => route.routeKey).sort());
+    });
+
+    it.each(EXPECTED_ROUTES)('serves $routeKey with $functionId under $auth authorization', ({ routeKey, functionId, auth }) => {
+      const [route] = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      const integrationId = (route?.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+
+      expect(route?.Properties.AuthorizationType).toBe(auth);
+      expect(resources[integrationId]?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(functionId), 'Arn'] },
+      });
+    });
+
+    it('checks user tokens with a JWT authorizer trusting the Cognito user pool and its client', () => {
+      const userPool = logicalIdOf(stack, stack.identity.userPool.node.defaultChild);
+      const client = logicalIdOf(stack, stack.identity.userPoolClient.node.defaultChild);
+
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [{ Ref: client }],
+          Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: userPool }])] },
+        },
+      });
+    });
+
+    it('throttles the default stage and writes its access log to a log group', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+    });
+
+    it('names the API after the stage', () => {
+      const prod = synthesize({ stage: 'prod' });
+
+      expect(prod.stack.stackName).toBe('Ticketing-prod');
+      prod.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'ticketing-prod', ProtocolType: 'HTTP' });
+    });
+  });
+
+  describe('Construct: Identity', () => {
+    it('has an admin group in the user pool', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: 'admin',
+        UserPoolId: { Ref: logicalIdOf(stack, stack.identity.userPool.node.defaultChild) },
+      });
+    });
+  });
+
+  describe('Construct: TicketingFunction', () => {
+    it('runs every function on Node.js 22, arm64, with active tracing, source maps and a 10 s timeout', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+
+      expect(functions).toHaveLength(EXPECTED_ROUTES.length);
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Timeout: 10,
+          Environment: { Variables: expect.objectContaining(SHARED_ENVIRONMENT) },
+        });
+        expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+        expect(fn.Properties.MemorySize).toBeLessThanOrEqual(512);
+      }
+    });
+
+    it('logs every function to its own log group with a retention', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup');
+
+      for (const { functionId } of EXPECTED_ROUTES) {
+        const fn = resources[functionLogicalId(functionId)];
+        const logGroupId = (fn?.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+        expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+      expect(template.findResources('Custom::LogRetention')).toEqual({});
+    });
+
+    it.each(EXPECTED_ROUTES)('gives $functionId only the resource names it needs', ({ functionId, access }) => {
+      const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
+      if (access !== 'none') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (access === 'readiness') {
+        expected.ORDER_EVENTS_STREAM_NAME = { Ref: streamLogicalId() };
+        expected.TICKET_OUTBOX_QUEUE_URL = { Ref: queueLogicalId('ticketOutbox') };
+      }
+
+      expect(resources[functionLogicalId(functionId)]?.Properties.Environment).toEqual({ Variables: expected });
+    });
+
+    it('grants no wildcard action to any function', () => {
+      for (const { functionId } of EXPECTED_ROUTES) {
+        for (const action of actionsOf(functionId)) expect(action).not.toMatch(/\*/);
+      }
+    });
+
+    it('gives the readiness probe only its three describe actions, each on its own resource', () => {
+      const statements = statementsOf('ReadyzFunction').filter((statement) => !TRACING_ACTIONS.includes([statement.Action].flat()[0] ?? ''));
+
+      expect(actionsOf('ReadyzFunction').filter((action) => !TRACING_ACTIONS.includes(action)).sort()).toEqual([...READINESS_ACTIONS].sort());
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Action: 'dynamodb:DescribeTable', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [TABLE, 'Arn'] }]) }),
+          expect.objectContaining({ Action: 'kinesis:DescribeStreamSummary', Resource: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] } }),
+          expect.objectContaining({ Action: 'sqs:GetQueueAttributes', Resource: { 'Fn::GetAtt': [queueLogicalId('ticketOutbox'), 'Arn'] } }),
+        ]),
+      );
+    });
+
+    it('gives the liveness probe nothing but tracing', () => {
+      expect(actionsOf('HealthzFunction').sort()).toEqual([...TRACING_ACTIONS].sort());
+    });
+
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'read'))('lets $functionId read the ledger and its index but not write', ({ functionId }) => {
+      const actions = actionsOf(functionId);
+
+      expect(actions).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
+      for (const write of LEDGER_WRITE_ACTIONS) expect(actions).not.toContain(write);
+      expect(statementsOf(functionId)).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining(['dynamodb:Query']),
+          Resource: expect.arrayContaining([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/*']] }]),
+        }),
+      );
+    });
+
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite'))('lets $functionId read and write the ledger', ({ functionId }) => {
+      expect(actionsOf(functionId)).toEqual(expect.arrayContaining([...LEDGER_READ_ACTIONS, ...LEDGER_WRITE_ACTIONS]));
+    });
+  });
+
+  describe('Outputs', () => {
+    it('exports the API URL, the user pool id and the user pool client id', () => {
+      template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+      template.hasOutput('UserPoolId', { Value: { Ref: logicalIdOf(stack, stack.identity.userPool.node.defaultChild) } });
+      template.hasOutput('UserPoolClientId', { Value: { Ref: logicalIdOf(stack, stack.identity.userPoolClient.node.defaultChild) } });
+    });
+  });
+
+  describe('Synthesis', () => {
+    it('passes the CloudFormation resource schema validation', () => {
+      const { app } = createTicketingApp({ bundle: false });
+
+      expect(() => app.synth()).not.toThrow();
+    });
+  });
+});

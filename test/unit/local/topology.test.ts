@@ -1,0 +1,264 @@
+import { isAbsolute, join } from 'node:path';
+import { readTopology, synthesizeApp, TopologyError, type CloudFormationTemplate, type LocalTopology, type SynthesizedApp } from '../../../infra/local/topology';
+
+const ASSEMBLY_DIR = '/tmp/assembly';
+
+function templateWith(resources: CloudFormationTemplate['Resources']): SynthesizedApp {
+  return { template: { Resources: resources }, assemblyDir: ASSEMBLY_DIR };
+}
+
+function lambda(metadata: Record<string, unknown> = { 'aws:asset:path': 'asset.abc' }, properties: Record<string, unknown> = {}) {
+  return { Type: 'AWS::Lambda::Function', Metadata: metadata, Properties: { Handler: 'index.handler', ...properties } };
+}
+
+function routeTo(integration: string, properties: Record<string, unknown>) {
+  return {
+    Type: 'AWS::ApiGatewayV2::Route',
+    Properties: { Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] }, ...properties },
+  };
+}
+
+const integrationOf = (fn: string) => ({
+  Type: 'AWS::ApiGatewayV2::Integration',
+  Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] } },
+});
+
+describe('Function: readTopology', () => {
+  describe('on the synthesized ticketing app', () => {
+    let topology: LocalTopology;
+
+    beforeAll(() => {
+      topology = readTopology(synthesizeApp({ bundle: false }));
+    });
+
+    it('finds the seat ledger under its logical id, with its keys and the byDate index', () => {
+      expect(topology.tables).toEqual([
+        {
+          logicalId: 'SeatLedgerTable',
+          tableName: 'SeatLedgerTable',
+          keySchema: [
+            { attributeName: 'pk', keyType: 'HASH' },
+            { attributeName: 'sk', keyType: 'RANGE' },
+          ],
+          attributeDefinitions: [
+            { attributeName: 'pk', attributeType: 'S' },
+            { attributeName: 'sk', attributeType: 'S' },
+            { attributeName: 'gsi1pk', attributeType: 'S' },
+            { attributeName: 'gsi1sk', attributeType: 'S' },
+          ],
+          globalSecondaryIndexes: [
+            {
+              indexName: 'byDate',
+              keySchema: [
+                { attributeName: 'gsi1pk', keyType: 'HASH' },
+                { attributeName: 'gsi1sk', keyType: 'RANGE' },
+              ],
+              projection: { projectionType: 'ALL' },
+            },
+          ],
+          localSecondaryIndexes: [],
+          streamViewType: undefined,
+          timeToLiveAttribute: undefined,
+        },
+      ]);
+    });
+
+    it('finds the on-demand order-events stream and gives it one shard', () => {
+      expect(topology.streams).toEqual([{ logicalId: expect.stringMatching(/^MessagingOrderEvents/), name: 'order-events', shardCount: 1 }]);
+    });
+
+    it('finds the ticket outbox redriving to its dead-letter queue after five receives', () => {
+      const dlq = topology.queues.find((queue) => queue.name === 'ticket-outbox-dlq');
+      const outbox = topology.queues.find((queue) => queue.name === 'ticket-outbox');
+
+      expect(topology.queues).toHaveLength(2);
+      expect(dlq).toMatchObject({ fifo: false, visibilityTimeout: 30, messageRetentionPeriod: 14 * 24 * 3600 });
+      expect(dlq?.redrive).toBeUndefined();
+      expect(outbox).toMatchObject({ fifo: false, redrive: { deadLetterQueueLogicalId: dlq?.logicalId, maxReceiveCount: 5 } });
+    });
+
+    it.each([
+      ['GET', '/healthz', 'HealthzFunction', 'NONE'],
+      ['GET', '/readyz', 'ReadyzFunction', 'NONE'],
+      ['POST', '/admin/services', 'PublishServiceFunction', 'JWT'],
+      ['GET', '/services', 'SearchServicesFunction', 'NONE'],
+      ['GET', '/services/{serviceId}/availability', 'GetServiceAvailabilityFunction', 'NONE'],
+      ['GET', '/services/{serviceId}/seatmap', 'GetSeatmapFunction', 'NONE'],
+      ['POST', '/inventory/holds', 'CreateHoldFunction', 'AWS_IAM'],
+      ['POST', '/inventory/holds/{holdId}/confirm', 'ConfirmHoldFunction', 'AWS_IAM'],
+      ['DELETE', '/inventory/holds/{holdId}', 'ReleaseHoldFunction', 'AWS_IAM'],
+      ['GET', '/inventory/availability', 'GetInventoryAvailabilityFunction', 'AWS_IAM'],
+    ])('routes %s %s to %s with %s authorization', (method, path, functionId, authorization) => {
+      const route = topology.routes.find((candidate) => candidate.method === method && candidate.path === path);
+
+      expect(route).toEqual({ method, path, authorization, functionLogicalId: expect.stringMatching(new RegExp(`^Api${functionId}[0-9A-F]{8}$`)) });
+      expect(topology.functions.map((fn) => fn.logicalId)).toContain(route?.functionLogicalId);
+    });
+
+    it('finds exactly the ten routes', () => {
+      expect(topology.routes).toHaveLength(10);
+    });
+
+    it('reads every function with its handler, absolute code directory, timeout and memory', () => {
+      expect(topology.functions).toHaveLength(10);
+      for (const fn of topology.functions) {
+        expect(fn).toMatchObject({ handler: 'index.handler', timeoutSeconds: 10 });
+        expect(isAbsolute(fn.codeDir)).toBe(true);
+        expect([256, 512]).toContain(fn.memorySize);
+      }
+    });
+
+    it('keeps the environment raw, intrinsics unresolved', () => {
+      const readyz = topology.functions.find((fn) => fn.logicalId.startsWith('ApiReadyzFunction'));
+
+      expect(readyz?.environment).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'ticketing',
+        LEDGER_TABLE_NAME: { Ref: 'SeatLedgerTable' },
+        ORDER_EVENTS_STREAM_NAME: { Ref: topology.streams[0]?.logicalId },
+        TICKET_OUTBOX_QUEUE_URL: { Ref: expect.stringMatching(/^MessagingTicketOutbox(?!Dlq)/) },
+      });
+    });
+  });
+
+  describe('on hand-written templates', () => {
+    it('uses an explicit table name and reads the stream view type, TTL attribute and local indexes', () => {
+      const app = templateWith({
+        Orders: {
+          Type: 'AWS::DynamoDB::Table',
+          Properties: {
+            TableName: 'orders',
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            AttributeDefinitions: [
+              { AttributeName: 'pk', AttributeType: 'S' },
+              { AttributeName: 'sk', AttributeType: 'S' },
+              { AttributeName: 'createdAt', AttributeType: 'N' },
+            ],
+            LocalSecondaryIndexes: [
+              {
+                IndexName: 'byCreated',
+                KeySchema: [
+                  { AttributeName: 'pk', KeyType: 'HASH' },
+                  { AttributeName: 'createdAt', KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
+              },
+            ],
+            StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+            TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          },
+        },
+      });
+
+      const [table] = readTopology(app).tables;
+
+      expect(table).toMatchObject({
+        logicalId: 'Orders',
+        tableName: 'orders',
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        timeToLiveAttribute: 'expiresAt',
+        localSecondaryIndexes: [{ indexName: 'byCreated', projection: { projectionType: 'INCLUDE', nonKeyAttributes: ['status'] } }],
+      });
+    });
+
+    it('keeps the shard count of a provisioned stream and names an unnamed one after its logical id', () => {
+      const app = templateWith({ Events: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 4 } } });
+
+      expect(readTopology(app).streams).toEqual([{ logicalId: 'Events', name: 'Events', shardCount: 4 }]);
+    });
+
+    it('reads a FIFO queue and a redrive policy written as JSON text', () => {
+      const app = templateWith({
+        Dlq: { Type: 'AWS::SQS::Queue', Properties: { FifoQueue: true } },
+        Jobs: {
+          Type: 'AWS::SQS::Queue',
+          Properties: {
+            FifoQueue: 'true',
+            ContentBasedDeduplication: true,
+            VisibilityTimeout: '60',
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: '3' }),
+          },
+        },
+      });
+
+      const jobs = readTopology(app).queues.find((queue) => queue.logicalId === 'Jobs');
+
+      expect(jobs).toEqual({
+        logicalId: 'Jobs',
+        name: 'Jobs.fifo',
+        fifo: true,
+        contentBasedDeduplication: true,
+        visibilityTimeout: 60,
+        messageRetentionPeriod: 345_600,
+        redrive: { deadLetterQueueLogicalId: 'Dlq', maxReceiveCount: 3 },
+      });
+    });
+
+    it('refuses a redrive to something that is not a queue of the template', () => {
+      const app = templateWith({
+        Jobs: { Type: 'AWS::SQS::Queue', Properties: { RedrivePolicy: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:1:elsewhere', maxReceiveCount: 3 } } },
+      });
+
+      expect(() => readTopology(app)).toThrow(/Jobs: RedrivePolicy.deadLetterTargetArn/);
+    });
+
+    it('finds a function bundle relative to the assembly, with Lambda defaults for timeout and memory', () => {
+      const app = templateWith({ Fn: lambda({ 'aws:asset:path': 'asset.abc' }, { Environment: { Variables: { A: '1' } } }) });
+
+      expect(readTopology(app).functions).toEqual([
+        { logicalId: 'Fn', handler: 'index.handler', codeDir: join(ASSEMBLY_DIR, 'asset.abc'), environment: { A: '1' }, timeoutSeconds: 3, memorySize: 128 },
+      ]);
+    });
+
+    it('refuses a function whose code it cannot locate', () => {
+      const app = templateWith({ Fn: lambda({}) });
+
+      expect(() => readTopology(app)).toThrow(TopologyError);
+    });
+
+    it('follows a route through its integration to the function and its JWT authorizer', () => {
+      const app = templateWith({
+        Fn: lambda(),
+        Integration: integrationOf('Fn'),
+        Authorizer: { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: { AuthorizerType: 'JWT' } },
+        Route: routeTo('Integration', { RouteKey: 'ANY /files/{proxy+}', AuthorizationType: 'JWT', AuthorizerId: { Ref: 'Authorizer' } }),
+      });
+
+      expect(readTopology(app).routes).toEqual([{ method: 'ANY', path: '/files/{proxy+}', functionLogicalId: 'Fn', authorization: 'JWT' }]);
+    });
+
+    it('treats a route without an authorization type as public', () => {
+      const app = templateWith({ Fn: lambda(), Integration: integrationOf('Fn'), Route: routeTo('Integration', { RouteKey: 'GET /' }) });
+
+      expect(readTopology(app).routes[0]?.authorization).toBe('NONE');
+    });
+
+    it('refuses authorization types the local cloud cannot honour', () => {
+      const app = templateWith({
+        Fn: lambda(),
+        Integration: integrationOf('Fn'),
+        Route: routeTo('Integration', { RouteKey: 'GET /', AuthorizationType: 'CUSTOM' }),
+      });
+
+      expect(() => readTopology(app)).toThrow(/CUSTOM is not supported locally/);
+    });
+
+    it('refuses a route whose integration reaches no function of the template', () => {
+      const app = templateWith({
+        Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { IntegrationType: 'HTTP_PROXY', IntegrationUri: 'https://example.com' } },
+        Route: routeTo('Integration', { RouteKey: 'GET /' }),
+      });
+
+      expect(() => readTopology(app)).toThrow(/names no AWS::Lambda::Function/);
+    });
+
+    it('names the resource and property when a value has the wrong shape', () => {
+      const app = templateWith({ Table: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'pk', KeyType: 'SIDEWAYS' }] } } });
+
+      expect(() => readTopology(app)).toThrow('Table.KeySchema[0].KeyType: expected one of HASH, RANGE, got "SIDEWAYS"');
+    });
+  });
+});
