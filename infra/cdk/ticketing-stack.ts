@@ -4,6 +4,7 @@ import { API_ROUTES } from './api-routes';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
+import { OrdersTable } from './orders-table';
 import { SeatLedger } from './seat-ledger';
 
 export interface TicketingStackProps extends StackProps {
@@ -18,6 +19,7 @@ export interface TicketingStackProps extends StackProps {
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
 export class TicketingStack extends Stack {
   readonly ledger: SeatLedger;
+  readonly orders: OrdersTable;
   readonly messaging: Messaging;
   readonly identity: Identity;
   readonly httpApi: TicketingHttpApi;
@@ -27,6 +29,7 @@ export class TicketingStack extends Stack {
     const removalPolicy = props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
+    this.orders = new OrdersTable(this, 'Orders', { ephemeral: props.ephemeral });
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
 

@@ -6,6 +6,7 @@
  * | service  | SVC#<serviceId>           | SERVICE       | DATE#<date> / <trainNo> |
  * | seat     | SVC#<serviceId>#<coach>   | SEAT#<seat>   |                         |
  * | hold     | HOLD#<holdId>             | HOLD          |                         |
+ * | claim    | CLAIM#<serviceId>#<id no> | CLAIM         |                         |
  *
  * One partition per coach spreads a popular train's writes over many partitions.
  */
@@ -22,6 +23,8 @@ export const ledgerKeys = {
   seat: (serviceId: string, coach: string, seat: string): ItemKey => ({ pk: `SVC#${serviceId}#${coach}`, sk: `SEAT#${seat}` }),
   seatPrefix: 'SEAT#',
   hold: (holdId: string): ItemKey => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  /** One active ticket or hold per passenger ID per service. */
+  passengerClaim: (serviceId: string, idNumber: string): ItemKey => ({ pk: `CLAIM#${serviceId}#${idNumber}`, sk: 'CLAIM' }),
 } as const;
 
 export const BY_DATE_INDEX = 'byDate';

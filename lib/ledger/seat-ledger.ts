@@ -15,7 +15,18 @@ import { ledgerKeys } from './ledger-keys';
 import { busyMask, HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
 import { writeAll } from './write-all';
 
-type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactItems = TransactItem[];
+
+/**
+ * A write of another aggregate that must happen in the same transaction as a
+ * ledger change (an order item, a passenger claim, an idempotency record).
+ * When its own condition fails, the whole transaction is cancelled and its error thrown.
+ */
+export interface LinkedWrite {
+  item: TransactItem;
+  onConditionFailed: () => Error;
+}
 
 export interface SeatLedgerOptions {
   /** Attempts at a hold before giving up on contention; each re-reads the seats. */
@@ -48,7 +59,7 @@ export class SeatLedger {
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly tableName: string,
     options: SeatLedgerOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -81,8 +92,9 @@ export class SeatLedger {
    * 1. A hold id seen before answers the hold it made (a retried request is idempotent).
    * 2. Read the seats, let the allocator choose, write all seats and the hold record in one transaction.
    * 3. On losing a race, re-read (consistently) and try other seats, a bounded number of times.
+   * `linkedTo` adds writes of other aggregates, made from the chosen seats, to the same transaction.
    */
-  async hold(service: Service, request: HoldRequest): Promise<HoldRecord> {
+  async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => []): Promise<HoldRecord> {
     const fingerprint = holdFingerprint(request);
     const existing = await this.findHold(request.holdId);
     if (existing) return sameHold(existing, fingerprint);
@@ -108,8 +120,10 @@ export class SeatLedger {
         fingerprint,
         createdAt: new Date(now).toISOString(),
       };
-      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now)), this.putHold(hold)]);
+      const linked = linkedTo(hold);
+      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now)), this.putHold(hold), ...linked.map((l) => l.item)]);
       if (outcome === 'ok') return hold;
+      throwLinkedFailure(outcome, hold.seats.length + 1, linked);
       if (outcome.failed.includes(hold.seats.length)) {
         // The same hold id won a concurrent race: answer what it holds.
         const winner = await this.findHold(request.holdId);
@@ -121,14 +135,15 @@ export class SeatLedger {
   }
 
   /** Sells the held seats. Succeeds after expiry as long as nobody took them; idempotent once confirmed. */
-  async confirm(holdId: string): Promise<HoldRecord> {
+  async confirm(holdId: string, linked: readonly LinkedWrite[] = []): Promise<HoldRecord> {
     const hold = await this.getHold(holdId);
     if (hold.status === 'CONFIRMED') return hold;
     if (hold.status === 'RELEASED') throw new HoldStateError(`hold ${holdId} was released`);
 
     const seatUpdates = hold.seats.map((seat) => this.sellSeat(hold, seat));
-    const outcome = await this.transact([...seatUpdates, this.setHoldStatus(hold, 'HELD', 'CONFIRMED')]);
+    const outcome = await this.transact([...seatUpdates, this.setHoldStatus(hold, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return { ...hold, status: 'CONFIRMED' };
+    throwLinkedFailure(outcome, seatUpdates.length + 1, linked);
     const current = await this.getHold(holdId);
     if (current.status === 'CONFIRMED') return current;
     if (outcome.failed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${holdId} no longer owns its seats`);
@@ -139,13 +154,17 @@ export class SeatLedger {
    * Gives back the seats the hold still owns and marks it released; seats another
    * hold has taken since are left alone. Idempotent; a confirmed hold is not released.
    */
-  async release(holdId: string): Promise<ReleaseResult> {
+  async release(holdId: string, linked: readonly LinkedWrite[] = []): Promise<ReleaseResult> {
     const hold = await this.findHold(holdId);
-    if (!hold || hold.status === 'RELEASED') return { released: [], lost: [] };
+    if (!hold || hold.status === 'RELEASED') {
+      if (linked.length > 0) await this.transactLinked(linked);
+      return { released: [], lost: [] };
+    }
     if (hold.status === 'CONFIRMED') throw new HoldStateError(`hold ${holdId} is confirmed; its seats are sold`);
 
-    const outcome = await this.transact([...hold.seats.map((seat) => this.freeSeat(hold, seat)), this.setHoldStatus(hold, 'HELD', 'RELEASED')]);
+    const outcome = await this.transact([...hold.seats.map((seat) => this.freeSeat(hold, seat)), this.setHoldStatus(hold, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return { released: hold.seats, lost: [] };
+    throwLinkedFailure(outcome, hold.seats.length + 1, linked);
 
     // Some seat was retaken after expiry: free seat by seat what is still ours.
     const released: SeatId[] = [];
@@ -154,8 +173,9 @@ export class SeatLedger {
       const freed = await this.transact([this.freeSeat(hold, seat)]);
       (freed === 'ok' ? released : lost).push(seat);
     }
-    const marked = await this.transact([this.setHoldStatus(hold, 'HELD', 'RELEASED')]);
+    const marked = await this.transact([this.setHoldStatus(hold, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
     if (marked !== 'ok') {
+      throwLinkedFailure(marked, 1, linked);
       const current = await this.getHold(holdId);
       if (current.status === 'CONFIRMED') throw new HoldStateError(`hold ${holdId} was confirmed meanwhile`);
     }
@@ -265,8 +285,13 @@ export class SeatLedger {
     };
   }
 
+  private async transactLinked(linked: readonly LinkedWrite[]): Promise<void> {
+    const outcome = await this.transact(linked.map((l) => l.item));
+    if (outcome !== 'ok') throwLinkedFailure(outcome, 0, linked);
+  }
+
   /** Runs a transaction; a lost condition or a conflicting transaction is an outcome, naming the items that failed. */
-  private async transact(items: TransactItems): Promise<'ok' | { failed: number[] }> {
+  private async transact(items: TransactItems): Promise<'ok' | TransactFailure> {
     try {
       if (items.length === 1 && items[0]?.Update) {
         await this.db.send(new UpdateCommand(items[0].Update));
@@ -277,12 +302,28 @@ export class SeatLedger {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const reasons = error.CancellationReasons ?? [];
-        return { failed: reasons.flatMap((r, i) => (r.Code && r.Code !== 'None' ? [i] : [])) };
+        return {
+          failed: reasons.flatMap((r, i) => (r.Code && r.Code !== 'None' ? [i] : [])),
+          conditionFailed: reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])),
+        };
       }
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { failed: [0] };
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { failed: [0], conditionFailed: [0] };
       throw error;
     }
   }
+}
+
+interface TransactFailure {
+  /** Items that stopped the transaction, for any reason (a lost condition, a conflicting transaction). */
+  failed: number[];
+  /** Items whose own condition was false. */
+  conditionFailed: number[];
+}
+
+/** When a linked write's condition failed, the transaction is its caller's failure, not the ledger's. */
+function throwLinkedFailure(outcome: TransactFailure, firstLinked: number, linked: readonly LinkedWrite[]): void {
+  const index = outcome.conditionFailed.find((i) => i >= firstLinked && i < firstLinked + linked.length);
+  if (index !== undefined) throw (linked[index - firstLinked] as LinkedWrite).onConditionFailed();
 }
 
 const segmentNames = (segments: number[]) => Object.fromEntries(segments.map((s) => [`#${segmentKey(s)}`, segmentKey(s)]));

@@ -44,3 +44,9 @@ export class TicketMismatchError extends OrderError {
   readonly problem = 'conflict';
   override name = 'TicketMismatchError';
 }
+
+/** A passenger already has an active ticket or hold on this service. */
+export class DuplicatePassengerError extends OrderError {
+  readonly problem = 'duplicate-passenger';
+  override name = 'DuplicatePassengerError';
+}

@@ -7,6 +7,7 @@ export {
   SIGNATURE_TOLERANCE_SECONDS,
 } from './constants';
 export {
+  DuplicatePassengerError,
   IdempotencyConflictError,
   InvalidStateError,
   OrderError,

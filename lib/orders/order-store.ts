@@ -1,0 +1,160 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidRequestError } from '../domain-error';
+import type { TransactItem } from '../ledger/seat-ledger';
+import { OrderVersionConflictError } from './errors';
+import type { Order } from './order';
+
+/**
+ * Every key of the orders table is built here.
+ *
+ * | item        | pk                        | sk      | byUser                          | overdue (sparse)                   |
+ * |-------------|---------------------------|---------|---------------------------------|------------------------------------|
+ * | order       | ORDER#<orderId>           | ORDER   | USER#<userId> / <createdAt>#<id> | RESERVED#<shard> / <expiresAt> while RESERVED |
+ * | idempotency | IDEMP#<userId>#<key>      | IDEMP   |                                 |                                    |
+ *
+ * The table's stream is the order outbox: every write of an order item is an event.
+ */
+export const OVERDUE_SHARDS = 8;
+export const BY_USER_INDEX = 'byUser';
+export const OVERDUE_INDEX = 'overdue';
+
+export const orderKeys = {
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  byUser: (userId: string, createdAt: string, orderId: string) => ({ gsi1pk: `USER#${userId}`, gsi1sk: `${createdAt}#${orderId}` }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  overdueShard: (shard: number) => `RESERVED#${shard}`,
+  idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
+};
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  orderId: string;
+  /** The first response's body, answered again to a retry. */
+  response: unknown;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  nextCursor?: string;
+}
+
+/** Orders on DynamoDB: every change is a conditional put on the version the writer read. */
+export class OrderStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.order(orderId), ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  /** A user's orders, newest first. */
+  async listByUser(userId: string, limit: number, cursor?: string): Promise<OrderPage> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BY_USER_INDEX,
+        KeyConditionExpression: 'gsi1pk = :user',
+        ExpressionAttributeValues: { ':user': orderKeys.userPartition(userId) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, orderKeys.userPartition(userId)) } : {}),
+      }),
+    );
+    return {
+      orders: (page.Items ?? []).map(fromItem),
+      ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  /** RESERVED orders whose payment window closed before `nowIso`, one shard page at a time. */
+  async overdue(shard: number, nowIso: string, limit: number): Promise<Order[]> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OVERDUE_INDEX,
+        KeyConditionExpression: 'overduePk = :shard AND overdueSk <= :now',
+        ExpressionAttributeValues: { ':shard': orderKeys.overdueShard(shard), ':now': nowIso },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map(fromItem);
+  }
+
+  async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.idempotency(userId, key), ConsistentRead: true }));
+    return Item ? { requestHash: String(Item.requestHash), orderId: String(Item.orderId), response: Item.response } : undefined;
+  }
+
+  /** A new order: only if no order has its id. */
+  putNew(order: Order): TransactItem {
+    return { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  putIdempotencyRecord(userId: string, key: string, record: IdempotencyRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...orderKeys.idempotency(userId, key), ...record, userId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** The next version of an order, written only if the stored one is still `next.version - 1`. */
+  replace(next: Order): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: toItem(next),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': next.version - 1 },
+      },
+    };
+  }
+
+  async save(next: Order): Promise<void> {
+    const put = this.replace(next).Put as NonNullable<TransactItem['Put']>;
+    try {
+      await this.db.send(new PutCommand(put));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function toItem(order: Order): Record<string, unknown> {
+  const shard = [...order.orderId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % OVERDUE_SHARDS;
+  return {
+    ...orderKeys.order(order.orderId),
+    ...orderKeys.byUser(order.userId, order.createdAt, order.orderId),
+    // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
+    ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
+    ...order,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): Order {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, overduePk: _o1, overdueSk: _o2, ...order } = item;
+  return order as unknown as Order;
+}
+
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** A cursor this store issued for this user's listing, or a 400. */
+function decodeCursor(cursor: string, userPartition: string): Record<string, unknown> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new InvalidRequestError('cursor is not one this API issued', { cause, errors: [{ path: 'cursor', message: 'unknown cursor' }] });
+  }
+  if (!key || typeof key !== 'object' || (key as Record<string, unknown>).gsi1pk !== userPartition) {
+    throw new InvalidRequestError('cursor is not one this API issued', { errors: [{ path: 'cursor', message: 'unknown cursor' }] });
+  }
+  return key as Record<string, unknown>;
+}

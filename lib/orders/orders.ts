@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { InvalidRequestError } from '../domain-error';
+import { HoldLostError, HoldStateError } from '../ledger/errors';
+import { ledgerKeys } from '../ledger/ledger-keys';
+import type { LinkedWrite, SeatLedger, TransactItem } from '../ledger/seat-ledger';
+import { ServiceNotFoundError } from '../timetable/errors';
+import type { Timetable } from '../timetable/timetable';
+import { orderAmount } from './amounts';
+import { DuplicatePassengerError, IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
+import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
+import { OVERDUE_SHARDS, type OrderStore } from './order-store';
+import type { CreateOrderRequest } from './requests';
+
+export interface OrderView {
+  orderId: string;
+  status: Order['status'];
+  serviceId: string;
+  from: string;
+  to: string;
+  seatClass: Order['seatClass'];
+  seats: Order['seats'];
+  amount: number;
+  currency: Order['currency'];
+  expiresAt: string;
+  createdAt: string;
+  tickets?: Order['tickets'];
+}
+
+export interface OrdersOptions {
+  holdTtlSeconds: number;
+  now?: () => number;
+  newId?: () => string;
+  /** Attempts at a payment or cancel that lost a race with another writer of the same order. */
+  maxAttempts?: number;
+}
+
+/** Thrown inside a transaction when a concurrent request with the same key won: answer its response. */
+class IdempotencyRaceError extends Error {
+  override readonly name = 'IdempotencyRaceError';
+}
+
+/**
+ * The order use cases. Every state change is one conditional write on the
+ * order's version, made in the same transaction as the seat-ledger change it
+ * goes with, so an order and its seats never disagree.
+ */
+export class Orders {
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: OrderStore,
+    private readonly timetable: Timetable,
+    private readonly ledger: SeatLedger,
+    private readonly options: OrdersOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  /**
+   * 1. A key seen before answers its first response (another body under it: 422).
+   * 2. Resolve the ride (unknown service or station, wrong class: 400).
+   * 3. Hold seats, claim each passenger ID on the service, write the order and the
+   *    idempotency record: one transaction. A taken ID: 409 duplicate-passenger, nothing held.
+   */
+  async reserve(userId: string, idempotencyKey: string, request: CreateOrderRequest): Promise<{ order: OrderView; replayed: boolean }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const replay = await this.replay(userId, idempotencyKey, requestHash);
+    if (replay) return replay;
+
+    const service = await this.timetable.service(request.serviceId).catch((error: unknown) => {
+      if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
+      throw error;
+    });
+    const ride = this.timetable.ride(service, request.from, request.to);
+    if (!service.coaches.some((c) => c.seatClass === request.seatClass)) {
+      throw new InvalidRequestError(`${service.serviceId} has no ${request.seatClass} seats`, { errors: [{ path: 'seatClass', message: `no ${request.seatClass} seats on this service` }] });
+    }
+    const orderId = this.newId();
+    const amount = orderAmount(service, request.seatClass, ride, request.passengers.length);
+
+    let view: OrderView | undefined;
+    try {
+      await this.ledger.hold(
+        service,
+        { holdId: orderId, serviceId: service.serviceId, from: request.from, to: request.to, ...ride, seatClass: request.seatClass, count: request.passengers.length, ttlSeconds: this.options.holdTtlSeconds, ...(request.preferences ? { preferences: request.preferences } : {}) },
+        (hold) => {
+          const order = reserveOrder(
+            {
+              orderId,
+              userId,
+              serviceId: service.serviceId,
+              from: request.from,
+              to: request.to,
+              ...ride,
+              seatClass: request.seatClass,
+              passengers: request.passengers,
+              seats: hold.seats.map((seat, i) => ({ passengerName: request.passengers[i]?.name ?? '', ...seat })),
+              amount,
+              holdId: hold.holdId,
+              expiresAt: hold.expiresAt,
+            },
+            new Date(this.now()),
+          );
+          view = toView(order);
+          // The idempotency record first: when a concurrent twin won, that is the failure to report.
+          return [
+            { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: () => new IdempotencyRaceError('a concurrent request with this key won') },
+            { item: this.store.putNew(order), onConditionFailed: () => new IdempotencyRaceError(`order ${orderId} exists`) },
+            ...request.passengers.map((p) => this.claimPassenger(service.serviceId, p.idNumber, orderId)),
+          ];
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof IdempotencyRaceError)) throw error;
+      const winner = await this.replay(userId, idempotencyKey, requestHash);
+      if (winner) return winner;
+      throw error;
+    }
+    return { order: view as OrderView, replayed: false };
+  }
+
+  /** The caller's order; someone else's answers as if it did not exist. */
+  async find(userId: string, orderId: string): Promise<OrderView> {
+    return toView(await this.owned(userId, orderId));
+  }
+
+  async list(userId: string, limit: number, cursor?: string): Promise<{ orders: OrderView[]; nextCursor?: string }> {
+    const page = await this.store.listByUser(userId, limit, cursor);
+    return { orders: page.orders.map(toView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /** RESERVED → CANCELLED with its seats and passenger claims given back at once; again → the same answer. */
+  async cancel(userId: string, orderId: string): Promise<OrderView> {
+    return this.retryOnRace(async () => {
+      const order = await this.owned(userId, orderId);
+      const next = cancel(order, new Date(this.now()));
+      if (next === order) return toView(order);
+      await this.ledger.release(order.holdId, this.closing(order, next));
+      return toView(next);
+    });
+  }
+
+  /**
+   * A payment callback whose signature was already checked.
+   * A matching success on a RESERVED order sells its seats and marks it PAID in one
+   * transaction; if the seats were lost meanwhile, the order needs a refund.
+   */
+  async pay(payment: Payment): Promise<PaymentOutcome> {
+    const outcome = await this.retryOnRace(async () => {
+      const order = await this.store.get(payment.orderId);
+      if (!order) throw new OrderNotFoundError(`no order ${payment.orderId}`);
+      const now = new Date(this.now());
+      if (!needsSeatCheck(order, payment)) return this.settle(applyPayment(order, payment, { seatsStillHeld: false, now }), order);
+
+      const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
+      try {
+        await this.ledger.confirm(order.holdId, [this.versioned(paid.order)]);
+        return paid;
+      } catch (error) {
+        if (!(error instanceof HoldLostError || error instanceof HoldStateError)) throw error;
+        const refund = applyPayment(order, payment, { seatsStillHeld: false, now });
+        return this.settle(refund, order);
+      }
+    });
+    if (outcome.kind === 'refused') throw outcome.error;
+    return outcome;
+  }
+
+  /** Moves overdue RESERVED orders to EXPIRED and frees their seats; safe to run twice at once. */
+  async expireOverdue(pageSize = 50): Promise<number> {
+    let expired = 0;
+    for (let shard = 0; shard < OVERDUE_SHARDS; shard++) {
+      for (;;) {
+        const overdue = await this.store.overdue(shard, new Date(this.now()).toISOString(), pageSize);
+        let progressed = 0;
+        for (const order of overdue) {
+          const next = expire(order, new Date(this.now()));
+          if (next === order) continue;
+          try {
+            await this.ledger.release(order.holdId, this.closing(order, next));
+            expired++;
+            progressed++;
+          } catch (error) {
+            // Another sweeper, a payment or a cancel changed it first: it is no longer ours to expire.
+            if (!(error instanceof OrderVersionConflictError || error instanceof HoldStateError)) throw error;
+          }
+        }
+        if (overdue.length < pageSize || progressed === 0) break;
+      }
+    }
+    return expired;
+  }
+
+  private async replay(userId: string, key: string, requestHash: string): Promise<{ order: OrderView; replayed: true } | undefined> {
+    const record = await this.store.findIdempotencyRecord(userId, key);
+    if (!record) return undefined;
+    if (record.requestHash !== requestHash) throw new IdempotencyConflictError('this Idempotency-Key was used with another request body');
+    return { order: record.response as OrderView, replayed: true };
+  }
+
+  private async owned(userId: string, orderId: string): Promise<Order> {
+    const order = await this.store.get(orderId);
+    if (!order || order.userId !== userId) throw new OrderNotFoundError(`no order ${orderId}`);
+    return order;
+  }
+
+  /** Writes an outcome that does not touch the seats (mismatch, replay, refund, duplicate). */
+  private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
+    if (outcome.order !== current) {
+      await this.store.save(outcome.order);
+      if (outcome.order.status === 'REFUND_REQUIRED') await this.releaseClaims(outcome.order);
+    }
+    return outcome;
+  }
+
+  /** The order's next version and the release of its passenger claims, linked to a seat release. */
+  private closing(order: Order, next: Order): LinkedWrite[] {
+    return [this.versioned(next), ...order.passengers.map((p) => ({ item: this.releaseClaim(order.serviceId, p.idNumber, order.orderId), onConditionFailed: () => new OrderVersionConflictError('claim already released') }))];
+  }
+
+  private versioned(next: Order): LinkedWrite {
+    return { item: this.store.replace(next), onConditionFailed: () => new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`) };
+  }
+
+  private async releaseClaims(order: Order): Promise<void> {
+    await this.ledger.release(order.holdId, order.passengers.map((p) => ({ item: this.releaseClaim(order.serviceId, p.idNumber, order.orderId), onConditionFailed: () => new OrderVersionConflictError('claim already released') }))).catch((error: unknown) => {
+      if (!(error instanceof OrderVersionConflictError || error instanceof HoldStateError)) throw error;
+    });
+  }
+
+  private claimPassenger(serviceId: string, idNumber: string, orderId: string): LinkedWrite {
+    return {
+      item: { Put: { TableName: this.ledgerTable(), Item: { ...ledgerKeys.passengerClaim(serviceId, idNumber), orderId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      onConditionFailed: () => new DuplicatePassengerError(`passenger ${maskId(idNumber)} already has a ticket or hold on ${serviceId}`),
+    };
+  }
+
+  private releaseClaim(serviceId: string, idNumber: string, orderId: string): TransactItem {
+    return { Delete: { TableName: this.ledgerTable(), Key: ledgerKeys.passengerClaim(serviceId, idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': orderId } } };
+  }
+
+  private ledgerTable(): string {
+    return this.ledger.tableName;
+  }
+
+  private async retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof OrderVersionConflictError) || i >= this.maxAttempts) throw error;
+      }
+    }
+  }
+}
+
+export const toView = (order: Order): OrderView => ({
+  orderId: order.orderId,
+  status: order.status,
+  serviceId: order.serviceId,
+  from: order.from,
+  to: order.to,
+  seatClass: order.seatClass,
+  seats: order.seats,
+  amount: order.amount,
+  currency: order.currency,
+  expiresAt: order.expiresAt,
+  createdAt: order.createdAt,
+  ...(order.tickets ? { tickets: order.tickets } : {}),
+});
+
+const maskId = (idNumber: string) => `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
+

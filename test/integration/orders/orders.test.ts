@@ -1,0 +1,179 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SoldOutError } from '../../../lib/ledger/errors';
+import { SeatLedger } from '../../../lib/ledger/seat-ledger';
+import { DuplicatePassengerError, IdempotencyConflictError, InvalidStateError, OrderNotFoundError, PaymentMismatchError } from '../../../lib/orders/errors';
+import { OrderStore } from '../../../lib/orders/order-store';
+import { Orders } from '../../../lib/orders/orders';
+import type { CreateOrderRequest } from '../../../lib/orders/requests';
+import { serviceIdOf } from '../../../lib/timetable/service';
+import { Timetable } from '../../../lib/timetable/timetable';
+import { TimetableStore } from '../../../lib/timetable/timetable-store';
+import { useEmulators } from '../../helpers/emulators';
+import { provisionFromTemplate } from '../../helpers/ledger-table';
+import { smallService } from '../../helpers/services';
+
+useEmulators();
+
+const LI_LEI = { name: 'Li Lei', idNumber: '110101199003070011' };
+const HAN_MEIMEI = { name: 'Han Meimei', idNumber: '11010519491231002X' };
+
+let db: DynamoDBDocumentClient;
+let ledgerTable: string;
+let ordersTable: string;
+let clock: number;
+let keys = 0;
+
+beforeAll(async () => {
+  const { resources, ledgerTable: ledger } = await provisionFromTemplate();
+  ledgerTable = ledger;
+  ordersTable = resources.tableName('OrdersTable');
+  db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+});
+
+beforeEach(() => {
+  clock = Date.parse('2026-11-30T08:00:00Z');
+});
+
+function system() {
+  const now = () => clock;
+  const ledger = new SeatLedger(db, ledgerTable, { now });
+  const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger, now);
+  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, { holdTtlSeconds: 1800, now }) };
+}
+
+async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
+  const request = smallService({ rows, letters });
+  await system().timetable.publish(request);
+  return serviceIdOf(request.trainNo, request.date);
+}
+
+const orderFor = (serviceId: string, passengers = [LI_LEI]): CreateOrderRequest => ({ serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers });
+const nextKey = () => `key-${++keys}`;
+const free = async (serviceId: string) => (await system().timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
+
+describe('Class: Orders', () => {
+  describe('Method: reserve', () => {
+    it('holds one seat per passenger and prices the ride', async () => {
+      const serviceId = await train();
+
+      const { order, replayed } = await system().orders.reserve('alice', nextKey(), orderFor(serviceId, [LI_LEI, HAN_MEIMEI]));
+
+      expect(replayed).toBe(false);
+      expect(order).toMatchObject({ status: 'RESERVED', amount: 2 * 55300, currency: 'CNY', expiresAt: '2026-11-30T08:30:00.000Z' });
+      expect(order.seats.map((s) => s.passengerName)).toEqual(['Li Lei', 'Han Meimei']);
+      expect(await free(serviceId)).toBe(3);
+    });
+
+    it('replays the first answer for the same key and body, and refuses another body under it', async () => {
+      const serviceId = await train();
+      const key = nextKey();
+      const { orders } = system();
+
+      const [a, b] = await Promise.all([orders.reserve('alice', key, orderFor(serviceId)), orders.reserve('alice', key, orderFor(serviceId))]);
+
+      expect(a.order).toEqual(b.order);
+      expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+      expect(await free(serviceId)).toBe(4);
+      await expect(orders.reserve('alice', key, orderFor(serviceId, [HAN_MEIMEI]))).rejects.toBeInstanceOf(IdempotencyConflictError);
+    });
+
+    it('refuses a passenger who already holds a seat on the service, and holds nothing for that order', async () => {
+      const serviceId = await train();
+      const { orders } = system();
+      await orders.reserve('alice', nextKey(), orderFor(serviceId));
+
+      await expect(orders.reserve('bob', nextKey(), orderFor(serviceId, [HAN_MEIMEI, LI_LEI]))).rejects.toBeInstanceOf(DuplicatePassengerError);
+      expect(await free(serviceId)).toBe(4);
+    });
+
+    it('sells 4 seats to exactly 4 of 30 concurrent buyers and leaves nothing behind for the rest', async () => {
+      const serviceId = await train(1, ['A', 'B', 'C', 'D']);
+      const { orders } = system();
+      const buyers = Array.from({ length: 30 }, (_, i) => ({ name: `P${i}`, idNumber: residentId(i) }));
+
+      const results = await Promise.allSettled(buyers.map((p, i) => orders.reserve(`user-${i}`, nextKey(), orderFor(serviceId, [p]))));
+
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(SoldOutError);
+      expect(await free(serviceId)).toBe(0);
+    });
+  });
+
+  describe('Method: cancel', () => {
+    it('frees the seats and the passenger at once, answers the same again, and hides the order from others', async () => {
+      const serviceId = await train();
+      const { orders } = system();
+      const { order } = await orders.reserve('alice', nextKey(), orderFor(serviceId));
+
+      await expect(orders.cancel('bob', order.orderId)).rejects.toBeInstanceOf(OrderNotFoundError);
+      await expect(orders.cancel('alice', order.orderId)).resolves.toMatchObject({ status: 'CANCELLED' });
+      await expect(orders.cancel('alice', order.orderId)).resolves.toMatchObject({ status: 'CANCELLED' });
+
+      expect(await free(serviceId)).toBe(5);
+      await expect(orders.reserve('carol', nextKey(), orderFor(serviceId))).resolves.toMatchObject({ order: { status: 'RESERVED' } });
+    });
+  });
+
+  describe('Method: pay', () => {
+    it('marks a reserved order PAID once, refuses a wrong amount, and refuses paying a cancelled order', async () => {
+      const serviceId = await train();
+      const { orders } = system();
+      const { order } = await orders.reserve('alice', nextKey(), orderFor(serviceId));
+      const payment = { paymentId: 'pay-1', orderId: order.orderId, amount: order.amount, currency: 'CNY', status: 'SUCCEEDED' as const };
+
+      await expect(orders.pay({ ...payment, amount: 1 })).rejects.toBeInstanceOf(PaymentMismatchError);
+      await expect(orders.pay(payment)).resolves.toMatchObject({ kind: 'paid', order: { status: 'PAID', version: 2 } });
+      await expect(orders.pay(payment)).resolves.toMatchObject({ kind: 'replayed', order: { status: 'PAID', version: 2 } });
+      await expect(orders.cancel('alice', order.orderId)).rejects.toBeInstanceOf(InvalidStateError);
+
+      const other = (await orders.reserve('bob', nextKey(), orderFor(serviceId, [HAN_MEIMEI]))).order;
+      await orders.cancel('bob', other.orderId);
+      await expect(orders.pay({ ...payment, paymentId: 'pay-2', orderId: other.orderId, amount: other.amount })).rejects.toBeInstanceOf(InvalidStateError);
+    });
+
+    it('still takes a late payment when nobody took the seats, and asks for a refund when somebody did', async () => {
+      const serviceId = await train(1, ['A']);
+      const { orders } = system();
+      const late = (await orders.reserve('alice', nextKey(), orderFor(serviceId))).order;
+      clock += 1801_000;
+      await expect(orders.pay({ paymentId: 'late-1', orderId: late.orderId, amount: late.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'paid' });
+
+      const serviceB = await train(1, ['A']);
+      const lost = (await orders.reserve('alice', nextKey(), orderFor(serviceB))).order;
+      clock += 1801_000;
+      await orders.reserve('bob', nextKey(), orderFor(serviceB, [HAN_MEIMEI]));
+
+      await expect(orders.pay({ paymentId: 'late-2', orderId: lost.orderId, amount: lost.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'refund-required', order: { status: 'REFUND_REQUIRED' } });
+    });
+  });
+
+  describe('Method: expireOverdue', () => {
+    it('expires overdue orders once even when two sweeps run at once, freeing seats and passengers', async () => {
+      const serviceId = await train();
+      const { orders } = system();
+      const due = (await orders.reserve('alice', nextKey(), orderFor(serviceId))).order;
+      clock += 60_000;
+      const notDue = (await orders.reserve('bob', nextKey(), orderFor(serviceId, [HAN_MEIMEI]))).order;
+      clock += 1800_000 - 60_000;
+
+      const [a, b] = await Promise.all([orders.expireOverdue(), orders.expireOverdue()]);
+
+      expect(a + b).toBeGreaterThanOrEqual(1);
+      // Version 2: expired by exactly one of the sweeps.
+      expect(await new OrderStore(db, ordersTable).get(due.orderId)).toMatchObject({ status: 'EXPIRED', version: 2 });
+      await expect(orders.find('bob', notDue.orderId)).resolves.toMatchObject({ status: 'RESERVED' });
+      expect(await free(serviceId)).toBe(4);
+      await expect(orders.reserve('carol', nextKey(), orderFor(serviceId))).resolves.toMatchObject({ order: { status: 'RESERVED' } });
+      await expect(orders.pay({ paymentId: 'after-expiry', orderId: due.orderId, amount: due.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ order: { status: 'REFUND_REQUIRED' } });
+    });
+  });
+});
+
+/** A valid PRC resident ID for a test passenger (checksum computed, birth date 1990-01-01 + n days). */
+function residentId(n: number): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `110101199001${String((n % 28) + 1).padStart(2, '0')}${String(100 + n).padStart(3, '0')}`;
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (weights[i] as number), 0);
+  return body + '10X98765432'[sum % 11];
+}
