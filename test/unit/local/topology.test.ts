@@ -31,8 +31,16 @@ describe('Function: readTopology', () => {
       topology = readTopology(synthesizeApp({ bundle: false }));
     });
 
+    it('finds the orders table with its stream of new and old images', () => {
+      expect(topology.tables.find((t) => t.logicalId === 'OrdersTable')).toMatchObject({
+        tableName: 'OrdersTable',
+        streamViewType: 'NEW_AND_OLD_IMAGES',
+        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'byUser' }), expect.objectContaining({ indexName: 'overdue' })],
+      });
+    });
+
     it('finds the seat ledger under its logical id, with its keys and the byDate index', () => {
-      expect(topology.tables).toEqual([
+      expect(topology.tables.filter((t) => t.logicalId === 'SeatLedgerTable')).toEqual([
         {
           logicalId: 'SeatLedgerTable',
           tableName: 'SeatLedgerTable',
