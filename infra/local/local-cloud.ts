@@ -1,0 +1,176 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { demoTimetable } from './demo-timetable';
+import { launchEmulators, type Emulators } from './emulators';
+import { HttpGateway, type GatewayResponse } from './http-gateway';
+import { LambdaRuntime } from './lambda-runtime';
+import { LocalAuth } from './local-auth';
+import { localEndpoints } from './local-endpoints';
+import { functionEnvironment, provision } from './provision';
+import { readTopology, synthesizeApp, type FunctionSpec } from './topology';
+
+export interface LocalCloudOptions {
+  /** @default 0, a free port */
+  port?: number;
+  /** Where DynamoDB and Kinesis keep their state; in memory when absent. */
+  dataDir?: string;
+  /** Publish the demo timetable before /readyz answers 200. @default true */
+  seed?: boolean;
+  /** Local values (HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET…) replacing the template's for functions that have the variable. */
+  env?: Record<string, string>;
+  /** Progress lines; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  url: string;
+  /** Milliseconds spent in each startup phase. */
+  timings: StartupTimings;
+  stop(): Promise<void>;
+}
+
+export interface StartupTimings {
+  /** From start until every emulator served; they boot while the app synthesizes. */
+  emulators: number;
+  synth: number;
+  provision: number;
+  seed: number;
+  total: number;
+}
+
+/** Services published at once: more only adds contention inside DynamoDB Local (a publish writes 8 batches in parallel). */
+const SEED_CONCURRENCY = 2;
+
+/**
+ * The whole system on one machine: emulators, the resources of the synthesized
+ * template, every function in its own execution environments, and the HTTP API.
+ * Seeding goes through the API itself with an admin token, so it takes the path
+ * a client takes; /readyz answers 503 until it is done.
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const cleanup: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  };
+
+  try {
+    // The emulators boot (JVM, kinesis-mock) while the app synthesizes, which blocks this thread.
+    const launched = await launchEmulators({ dataDir: options.dataDir });
+    cleanup.push(async () => (await launched.ready.catch(() => undefined))?.stop());
+    const outdir = await mkdtemp(join(tmpdir(), 'ticketing-local-'));
+    // Also when the process exits without stop() (a signal during startup).
+    const removeOutdir = () => rmSync(outdir, { recursive: true, force: true });
+    process.once('exit', removeOutdir);
+    cleanup.push(async () => {
+      process.off('exit', removeOutdir);
+      removeOutdir();
+    });
+    const synthStarted = Date.now();
+    const topology = readTopology(synthesizeApp({ bundle: true, outdir }));
+    const synthMs = Date.now() - synthStarted;
+    log(`synthesized ${topology.functions.length} functions in ${seconds(synthMs)}`);
+
+    const emulators = await launched.ready;
+    const emulatorsMs = Date.now() - started;
+    log(`emulators ready ${seconds(emulatorsMs)} after start: DynamoDB ${emulators.endpoints.dynamodb}, Kinesis ${emulators.endpoints.kinesis}, SQS ${emulators.endpoints.sqs}`);
+
+    const provisionStarted = Date.now();
+    const resources = await provision(topology, emulatorClients(emulators));
+    const provisionMs = Date.now() - provisionStarted;
+    log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
+
+    const runtime = new LambdaRuntime(
+      topology.functions.map((fn) => ({
+        name: fn.logicalId,
+        codeDir: fn.codeDir,
+        handler: fn.handler,
+        timeoutSeconds: fn.timeoutSeconds,
+        memorySize: fn.memorySize,
+        environment: { ...functionEnvironment(fn, resources), ...emulators.env, ...localOverrides(fn, options.env ?? {}) },
+      })),
+    );
+    cleanup.push(() => runtime.stop());
+
+    const auth = await LocalAuth.create();
+    let readinessHold: GatewayResponse | undefined = options.seed === false ? undefined : SEEDING;
+    const gateway = new HttpGateway({
+      routes: topology.routes,
+      functions: runtime,
+      auth,
+      localEndpoints: localEndpoints(auth),
+      readinessHold: () => readinessHold,
+    });
+    const url = await gateway.listen(options.port ?? 0);
+    cleanup.push(() => gateway.close());
+
+    const seedStarted = Date.now();
+    if (options.seed !== false) {
+      const published = await seedDemoTimetable(url, await auth.issue({ sub: 'local-seeder', admin: true }));
+      readinessHold = undefined;
+      log(`seeded ${published} services in ${seconds(Date.now() - seedStarted)}`);
+    }
+    const timings = { emulators: emulatorsMs, synth: synthMs, provision: provisionMs, seed: Date.now() - seedStarted, total: Date.now() - started };
+    return { url, timings, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const SEEDING: GatewayResponse = {
+  statusCode: 503,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify({ status: 'not-ready', checks: { seed: 'pending' } }),
+};
+
+/** Publishes every demo service through POST /admin/services, a few at a time. */
+async function seedDemoTimetable(url: string, adminToken: string): Promise<number> {
+  const requests = demoTimetable();
+  let next = 0;
+  const publishNext = async (): Promise<void> => {
+    for (let request = requests[next++]; request; request = requests[next++]) {
+      const response = await fetch(`${url}/admin/services`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      // 201 published, 200 already published (a kept data directory).
+      if (response.status !== 201 && response.status !== 200) {
+        throw new Error(`seeding ${request.trainNo} ${request.date} failed: ${response.status} ${await response.text()}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, publishNext));
+  return requests.length;
+}
+
+/** A local value replaces the template's only where the function has that variable. */
+function localOverrides(fn: FunctionSpec, env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => key in fn.environment));
+}
+
+/** The runner's own clients (provisioning), configured from the same values the functions get. */
+function emulatorClients(emulators: Emulators) {
+  const { env } = emulators;
+  const common = {
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+  };
+  return {
+    dynamodb: new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB }),
+    kinesis: new KinesisClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_KINESIS, requestHandler: new NodeHttpHandler() }),
+    sqs: new SQSClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SQS, useQueueUrlAsEndpoint: false }),
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
