@@ -9,6 +9,10 @@ const schema = z.object({
   LEDGER_TABLE_NAME: z.string().min(1),
   ORDER_EVENTS_STREAM_NAME: z.string().min(1),
   TICKET_OUTBOX_QUEUE_URL: z.string().min(1),
+  ORDERS_TABLE_NAME: z.string().min(1),
+  /** The payment window of 12306: 30 minutes. */
+  HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -22,7 +26,7 @@ export function loadConfig<K extends keyof Config>(keys: readonly K[], env: Node
   const config: Partial<Config> = {};
   for (const key of keys) {
     const result = schema.shape[key].safeParse(env[key]);
-    if (result.success) config[key] = result.data;
+    if (result.success) Object.assign(config, { [key]: result.data });
     else problems.push(key);
   }
   if (problems.length > 0) throw new ConfigurationError(`missing or invalid environment: ${problems.join(', ')}`);

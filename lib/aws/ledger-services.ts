@@ -5,16 +5,22 @@ import { TimetableStore } from '../timetable/timetable-store';
 import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 
-let services: { timetable: Timetable; inventory: Inventory } | undefined;
+let services: LedgerServices | undefined;
+
+export interface LedgerServices {
+  timetable: Timetable;
+  inventory: Inventory;
+  ledger: SeatLedger;
+}
 
 /** The timetable and inventory over the seat-ledger table, built once per execution environment. */
-export function ledgerServices(): { timetable: Timetable; inventory: Inventory } {
+export function ledgerServices(): LedgerServices {
   if (!services) {
     const { LEDGER_TABLE_NAME } = loadConfig(['LEDGER_TABLE_NAME']);
     const db = dynamoDocumentClient();
     const ledger = new SeatLedger(db, LEDGER_TABLE_NAME);
     const timetable = new Timetable(new TimetableStore(db, LEDGER_TABLE_NAME), ledger);
-    services = { timetable, inventory: new Inventory(timetable, ledger) };
+    services = { timetable, ledger, inventory: new Inventory(timetable, ledger) };
   }
   return services;
 }

@@ -1,0 +1,17 @@
+import { OrderStore } from '../orders/order-store';
+import { Orders } from '../orders/orders';
+import { dynamoDocumentClient } from './clients';
+import { loadConfig } from './config';
+import { ledgerServices } from './ledger-services';
+
+let orders: Orders | undefined;
+
+/** The order use cases over the orders and seat-ledger tables, built once per execution environment. */
+export function orderServices(): Orders {
+  if (!orders) {
+    const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
+    const { timetable, ledger } = ledgerServices();
+    orders = new Orders(new OrderStore(dynamoDocumentClient(), ORDERS_TABLE_NAME), timetable, ledger, { holdTtlSeconds: HOLD_TTL_SECONDS });
+  }
+  return orders;
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders';
+import { ORDER_PK_PREFIX, ORDER_SK } from './constants';
+import { MalformedOrderItemError } from './errors';
+
+/**
+ * The events of the `order-events` stream: one per order version, made from the
+ * orders table's stream images. Pure: images come in already unmarshalled.
+ *
+ * INIT (an order written before its seats are held) has no event: nobody
+ * downstream acts on it, and the order's next version says what became of it.
+ */
+export const ORDER_EVENT_TYPES = {
+  RESERVED: 'OrderReserved',
+  PAID: 'OrderPaid',
+  TICKETED: 'OrderTicketed',
+  CANCELLED: 'OrderCancelled',
+  EXPIRED: 'OrderExpired',
+  REFUND_REQUIRED: 'OrderRefundRequired',
+  FAILED: 'OrderFailed',
+} as const satisfies Record<Exclude<OrderStatus, 'INIT'>, string>;
+
+/** The statuses that have an event. */
+export type EventStatus = keyof typeof ORDER_EVENT_TYPES;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[EventStatus];
+
+/** The envelope of every order event; `order` is the order as it was at `version`. */
+export interface OrderEventOf<S extends EventStatus> {
+  /** `<orderId>:<version>`: the same state change always has the same id, so consumers can drop repeats. */
+  eventId: string;
+  type: (typeof ORDER_EVENT_TYPES)[S];
+  orderId: string;
+  version: number;
+  /** The order's `updatedAt`: when the change happened, not when it was relayed. */
+  occurredAt: string;
+  order: Order & { status: S };
+}
+
+export type OrderReserved = OrderEventOf<'RESERVED'>;
+export type OrderPaid = OrderEventOf<'PAID'>;
+export type OrderTicketed = OrderEventOf<'TICKETED'>;
+export type OrderCancelled = OrderEventOf<'CANCELLED'>;
+export type OrderExpired = OrderEventOf<'EXPIRED'>;
+export type OrderRefundRequired = OrderEventOf<'REFUND_REQUIRED'>;
+export type OrderFailed = OrderEventOf<'FAILED'>;
+
+export type OrderEvent = OrderReserved | OrderPaid | OrderTicketed | OrderCancelled | OrderExpired | OrderRefundRequired | OrderFailed;
+
+/** A plain, unmarshalled table item. */
+export type TableItem = Record<string, unknown>;
+
+export const orderEventId = (orderId: string, version: number): string => `${orderId}:${version}`;
+
+/** Whether a table item is an order (and not an idempotency record or any other item of the table). */
+export function isOrderItem(item: TableItem): boolean {
+  return typeof item.pk === 'string' && item.pk.startsWith(ORDER_PK_PREFIX) && item.sk === ORDER_SK;
+}
+
+/**
+ * The event for one stream record of the orders table, or undefined when the
+ * record is not an order state change: not an order item, a REMOVE (no new
+ * image), an INIT order, or a MODIFY that did not advance the version (another
+ * attribute changed). The version decides, so each version has one event and
+ * an event id never names two different states.
+ *
+ * @throws MalformedOrderItemError for an item at an order key that is not an order.
+ */
+export function orderEventFor(newImage: TableItem | undefined, oldImage?: TableItem): OrderEvent | undefined {
+  if (newImage === undefined || !isOrderItem(newImage)) return undefined;
+  const { orderId, status, version, updatedAt } = parseOrderItem(newImage);
+  if (oldImage !== undefined && !advances(version, oldImage)) return undefined;
+  if (status === 'INIT') return undefined;
+  return {
+    eventId: orderEventId(orderId, version),
+    type: ORDER_EVENT_TYPES[status],
+    orderId,
+    version,
+    occurredAt: updatedAt,
+    order: snapshotOf(newImage),
+  } as OrderEvent;
+}
+
+/** What an event relies on; the rest of the order is passed through as the table holds it. */
+const orderItemSchema = z.object({
+  pk: z.string(),
+  orderId: z.string().min(1),
+  status: z.enum(ORDER_STATUSES),
+  version: z.number().int().positive(),
+  updatedAt: z.iso.datetime(),
+});
+
+function parseOrderItem(item: TableItem): z.infer<typeof orderItemSchema> {
+  const result = orderItemSchema.safeParse(item);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`).join('; ');
+    throw new MalformedOrderItemError(`order item ${String(item.pk)} is not an order: ${problems}`, { cause: result.error });
+  }
+  if (result.data.pk !== `${ORDER_PK_PREFIX}${result.data.orderId}`) {
+    throw new MalformedOrderItemError(`order item ${result.data.pk} holds order ${result.data.orderId}`);
+  }
+  return result.data;
+}
+
+/** An old image without a readable version cannot prove that nothing changed: publish (a repeat is harmless, a loss is not). */
+function advances(version: number, oldImage: TableItem): boolean {
+  return typeof oldImage.version !== 'number' || version > oldImage.version;
+}
+
+/** Every field of `Order`, and only those: the compiler fails here when `Order` gains or loses one. */
+const ORDER_FIELDS: Readonly<Record<keyof Order, true>> = {
+  orderId: true,
+  userId: true,
+  status: true,
+  version: true,
+  serviceId: true,
+  from: true,
+  to: true,
+  fromIndex: true,
+  toIndex: true,
+  seatClass: true,
+  passengers: true,
+  seats: true,
+  amount: true,
+  currency: true,
+  holdId: true,
+  expiresAt: true,
+  createdAt: true,
+  updatedAt: true,
+  paymentId: true,
+  tickets: true,
+};
+
+/** The order without the table's own attributes (keys, index keys, TTL). */
+function snapshotOf(item: TableItem): Order {
+  return Object.fromEntries(Object.entries(item).filter(([field, value]) => Object.hasOwn(ORDER_FIELDS, field) && value !== undefined)) as unknown as Order;
+}
