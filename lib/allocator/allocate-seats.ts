@@ -17,8 +17,8 @@ export function allocateSeats(
   options: AllocateOptions = {},
 ): SeatState[] | undefined {
   assertRequest(request);
-  const { strategy, ...settings } = resolveOptions(options, request);
-  const chosen = strategy === 'first-fit' ? firstFit(seats, request) : bestFit(seats, request, settings);
+  const settings = resolveOptions(options, request);
+  const chosen = settings.strategy === 'first-fit' ? firstFit(seats, request) : bestFit(seats, request, settings);
   return chosen?.map((index) => seats[index]!);
 }
 

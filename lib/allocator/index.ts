@@ -1,5 +1,5 @@
 export { allocateSeats, countFree } from './allocate-seats';
 export { DEFAULT_CANDIDATES, MAX_SEGMENTS } from './constants';
 export { AllocatorError, InvalidAllocationRequestError } from './errors';
-export { gapAround } from './score';
+export { gapAround } from './seat-scan';
 export type { AllocateOptions, AllocationRequest, AllocationStrategy, SeatState } from './types';

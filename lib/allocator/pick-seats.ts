@@ -1,6 +1,6 @@
-import { randomIndex } from './tied-options';
+import type { RandomDraw } from './random-draw';
 
-// Keys come from scoreSeats: a negative key (NOT_FREE) is a seat busy on the ride. The loops test `key < 0`
+// Keys come from scanSeats: a negative key (NOT_FREE) is a seat busy on the ride. The loops test `key < 0`
 // rather than read the imported constant, which costs a getter call per seat under CommonJS transpilation.
 
 /**
@@ -14,7 +14,7 @@ export function pickBestSeats(
   end: number,
   count: number,
   candidates: number,
-  random: () => number,
+  draw: RandomDraw,
 ): number[] | undefined {
   // The best `count + candidates - 1` seats, sorted by key then layout order, hold every seat a pick can take.
   const capacity = count + candidates - 1;
@@ -38,34 +38,11 @@ export function pickBestSeats(
   for (let pick = 0; pick < count; pick++) {
     let tied = 1;
     while (tied < size && tied < candidates && bestKey[tied] === bestKey[0]) tied++;
-    const taken = randomIndex(tied, random);
+    const taken = draw.index(tied);
     chosen.push(bestIndex[taken]!);
     bestIndex.copyWithin(taken, taken + 1, size);
     bestKey.copyWithin(taken, taken + 1, size);
     size--;
   }
   return chosen.sort((a, b) => a - b);
-}
-
-/**
- * The `count` best free seats of keys[start, end) by key then layout order, written to `into` (in
- * layout order). Returns their summed key, or -1 when fewer than `count` seats are free.
- */
-export function smallestKeys(keys: Int32Array, start: number, end: number, count: number, into: Int32Array): number {
-  const chosenKey = new Int32Array(count);
-  let size = 0;
-  for (let i = start; i < end; i++) {
-    const key = keys[i]!;
-    if (key < 0 || (size === count && key >= chosenKey[size - 1]!)) continue;
-    let at = size < count ? size++ : size - 1;
-    for (; at > 0 && chosenKey[at - 1]! > key; at--) {
-      chosenKey[at] = chosenKey[at - 1]!;
-      into[at] = into[at - 1]!;
-    }
-    chosenKey[at] = key;
-    into[at] = i;
-  }
-  if (size < count) return -1;
-  into.subarray(0, count).sort();
-  return chosenKey.reduce((sum, key) => sum + key, 0);
 }
