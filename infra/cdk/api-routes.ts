@@ -28,5 +28,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/inventory/holds', functionId: 'CreateHoldFunction', entry: 'functions/inventory/create-hold.ts', auth: 'iam', access: ['ledger:readWrite'], memorySize: 512 },
   { method: 'POST', path: '/inventory/holds/{holdId}/confirm', functionId: 'ConfirmHoldFunction', entry: 'functions/inventory/confirm-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
   { method: 'DELETE', path: '/inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', entry: 'functions/inventory/release-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
+  { method: 'POST', path: '/orders', functionId: 'CreateOrderFunction', entry: 'functions/orders/create-order.ts', auth: 'jwt', access: ['orders:readWrite'], memorySize: 512 },
+  { method: 'GET', path: '/orders', functionId: 'ListOrdersFunction', entry: 'functions/orders/list-orders.ts', auth: 'jwt', access: ['orders:read'] },
+  { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrderFunction', entry: 'functions/orders/get-order.ts', auth: 'jwt', access: ['orders:read'] },
+  { method: 'POST', path: '/orders/{orderId}/cancel', functionId: 'CancelOrderFunction', entry: 'functions/orders/cancel-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
+  { method: 'POST', path: '/payments/callback', functionId: 'PaymentCallbackFunction', entry: 'functions/payments/payment-callback.ts', auth: 'none', access: ['orders:readWrite', 'payments'] },
   { method: 'GET', path: '/inventory/availability', functionId: 'GetInventoryAvailabilityFunction', entry: 'functions/inventory/get-availability.ts', auth: 'iam', access: ['ledger:read'] },
 ];

@@ -6,8 +6,18 @@ import type { TicketingFunction } from './ticketing-function';
 /** The stateful resources functions may be given access to. */
 export interface StatefulResources {
   readonly ledger: ITable;
+  readonly orders: ITable;
   readonly orderEvents: IStream;
   readonly ticketOutbox: IQueue;
+  readonly settings: OrderSettings;
+}
+
+/** Values of the order flow that are configuration, not resources. */
+export interface OrderSettings {
+  /** How long an order's seats are held for payment. */
+  readonly holdTtlSeconds: number;
+  /** The payment provider's signing secret. */
+  readonly paymentWebhookSecret: string;
 }
 
 /**
@@ -15,7 +25,7 @@ export interface StatefulResources {
  * actions and sets exactly the environment variables naming what it touches, so
  * a function's environment and its permissions cannot drift apart.
  */
-export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'readiness';
+export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'readiness' | 'orders:read' | 'orders:readWrite' | 'payments';
 
 export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resources: StatefulResources): void {
   switch (access) {
@@ -26,6 +36,23 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
     case 'ledger:readWrite':
       fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
       resources.ledger.grantReadWriteData(fn);
+      return;
+    case 'orders:read':
+      // The order use cases are built with both tables; reading orders needs only the orders table.
+      fn.addEnvironment('ORDERS_TABLE_NAME', resources.orders.tableName);
+      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
+      resources.orders.grantReadData(fn);
+      return;
+    case 'orders:readWrite':
+      // An order change and its seat-ledger change are one transaction over both tables.
+      fn.addEnvironment('ORDERS_TABLE_NAME', resources.orders.tableName);
+      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
+      fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
+      resources.orders.grantReadWriteData(fn);
+      resources.ledger.grantReadWriteData(fn);
+      return;
+    case 'payments':
+      fn.addEnvironment('PAYMENT_WEBHOOK_SECRET', resources.settings.paymentWebhookSecret);
       return;
     case 'readiness':
       // Describe calls only: the readiness probe proves reachability, it reads no data.

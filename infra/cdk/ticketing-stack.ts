@@ -4,7 +4,9 @@ import { API_ROUTES } from './api-routes';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
+import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
+import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
 
 export interface TicketingStackProps extends StackProps {
@@ -14,6 +16,7 @@ export interface TicketingStackProps extends StackProps {
   readonly ephemeral: boolean;
   /** Prepended to the physical names of the stream and queues. */
   readonly namePrefix: string;
+  readonly orderSettings: OrderSettings;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -23,6 +26,7 @@ export class TicketingStack extends Stack {
   readonly messaging: Messaging;
   readonly identity: Identity;
   readonly httpApi: TicketingHttpApi;
+  readonly orderWorkers: OrderWorkers;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -33,18 +37,23 @@ export class TicketingStack extends Stack {
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
 
+    const resources: StatefulResources = {
+      ledger: this.ledger.table,
+      orders: this.orders.table,
+      orderEvents: this.messaging.orderEvents,
+      ticketOutbox: this.messaging.ticketOutbox,
+      settings: props.orderSettings,
+    };
     this.httpApi = new TicketingHttpApi(this, 'Api', {
       stage: props.stage,
       routes: API_ROUTES,
-      resources: {
-        ledger: this.ledger.table,
-        orderEvents: this.messaging.orderEvents,
-        ticketOutbox: this.messaging.ticketOutbox,
-      },
+      resources,
       userPool: this.identity.userPool,
       userPoolClient: this.identity.userPoolClient,
       logRemovalPolicy: removalPolicy,
     });
+
+    this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', { resources, namePrefix: props.namePrefix, logRemovalPolicy: removalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -4,7 +4,7 @@ import { createTicketingApp } from '../../infra/cdk/ticketing-app';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
 
 type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
-type Access = 'none' | 'readiness' | 'read' | 'readWrite';
+type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orders:read' | 'orders:readWrite' | 'payments';
 
 /** The contract, written out independently of the route table the stack is built from. */
 const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
@@ -18,7 +18,14 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'POST /inventory/holds/{holdId}/confirm', functionId: 'ConfirmHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
   { routeKey: 'DELETE /inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
   { routeKey: 'GET /inventory/availability', functionId: 'GetInventoryAvailabilityFunction', auth: 'AWS_IAM', access: 'read' },
+  { routeKey: 'POST /orders', functionId: 'CreateOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
+  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orders:read' },
+  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orders:read' },
+  { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
+  { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
+/** The order relay and the expiry sweeper: functions without a route. */
+const BACKGROUND_FUNCTIONS = 2;
 
 const TABLE = 'SeatLedgerTable';
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -244,7 +251,7 @@ describe('Stack: TicketingStack', () => {
     });
 
     it('names the API after the stage', () => {
-      const prod = synthesize({ stage: 'prod' });
+      const prod = synthesize({ stage: 'prod', paymentWebhookSecret: 'prod-secret-from-the-provider' });
 
       expect(prod.stack.stackName).toBe('Ticketing-prod');
       prod.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'ticketing-prod', ProtocolType: 'HTTP' });
@@ -261,17 +268,16 @@ describe('Stack: TicketingStack', () => {
   });
 
   describe('Construct: TicketingFunction', () => {
-    it('runs every function on Node.js 22, arm64, with active tracing, source maps and a 10 s timeout', () => {
+    it('runs every function on Node.js 22, arm64, with active tracing and source maps; API functions within 10 s', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-      expect(functions).toHaveLength(EXPECTED_ROUTES.length);
+      expect(functions).toHaveLength(EXPECTED_ROUTES.length + BACKGROUND_FUNCTIONS);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
           TracingConfig: { Mode: 'Active' },
-          Timeout: 10,
           Environment: { Variables: expect.objectContaining(SHARED_ENVIRONMENT) },
         });
         expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
@@ -290,9 +296,16 @@ describe('Stack: TicketingStack', () => {
       expect(template.findResources('Custom::LogRetention')).toEqual({});
     });
 
+    it.each(EXPECTED_ROUTES)('answers $routeKey within 10 s', ({ functionId }) => {
+      expect(resources[functionLogicalId(functionId)]?.Properties.Timeout).toBe(10);
+    });
+
     it.each(EXPECTED_ROUTES)('gives $functionId only the resource names it needs', ({ functionId, access }) => {
       const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
       if (access !== 'none') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (access.startsWith('orders:') || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
+      if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
+      if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret';
       if (access === 'readiness') {
         expected.ORDER_EVENTS_STREAM_NAME = { Ref: streamLogicalId() };
         expected.TICKET_OUTBOX_QUEUE_URL = { Ref: queueLogicalId('ticketOutbox') };
@@ -339,6 +352,78 @@ describe('Stack: TicketingStack', () => {
 
     it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite'))('lets $functionId read and write the ledger', ({ functionId }) => {
       expect(actionsOf(functionId)).toEqual(expect.arrayContaining([...LEDGER_READ_ACTIONS, ...LEDGER_WRITE_ACTIONS]));
+    });
+
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:readWrite' || route.access === 'payments'))(
+      'lets $functionId write the orders and the ledger tables, which change in one transaction',
+      ({ functionId }) => {
+        const writes = statementsOf(functionId).filter((st) => [st.Action].flat().includes('dynamodb:PutItem'));
+        const tables = writes.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r));
+
+        expect(tables).toEqual(expect.arrayContaining([JSON.stringify({ 'Fn::GetAtt': ['OrdersTable', 'Arn'] }), JSON.stringify({ 'Fn::GetAtt': [TABLE, 'Arn'] })]));
+      },
+    );
+
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:read'))('lets $functionId read orders but write nothing', ({ functionId }) => {
+      for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOf(functionId)).not.toContain(write);
+      expect(actionsOf(functionId)).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
+    });
+  });
+
+  describe('Construct: OrdersTable', () => {
+    it('streams new and old images of every order change, keeps PITR and indexes orders by user and by expiry', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser' }), Match.objectLike({ IndexName: 'overdue' })],
+      });
+      expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
+    });
+  });
+
+  describe('Construct: OrderWorkers', () => {
+    const relayId = () => logicalIdOf(stack, stack.orderWorkers.relay.node.defaultChild);
+    const relayRoleStatements = () => {
+      const roleId = logicalIdOf(stack, stack.orderWorkers.relay.role?.node.defaultChild);
+      return Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    };
+
+    it('feeds the relay from the orders stream, in order, with partial failures, bisection, bounded retries and a DLQ', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+        FunctionName: { Ref: relayId() },
+        StartingPosition: 'TRIM_HORIZON',
+        ParallelizationFactor: 1,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: Match.anyValue(),
+        MaximumRecordAgeInSeconds: Match.anyValue(),
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack, stack.orderWorkers.relayDeadLetters.node.defaultChild), 'Arn'] } } },
+      });
+    });
+
+    it('lets the relay put records on order-events and nothing else on Kinesis', () => {
+      const kinesis = relayRoleStatements()
+        .flatMap((st) => [st.Action].flat())
+        .filter((a) => a.startsWith('kinesis:'));
+
+      expect(kinesis).toEqual(expect.arrayContaining(['kinesis:PutRecords', 'kinesis:PutRecord']));
+      expect(kinesis.every((a) => !a.includes('*'))).toBe(true);
+      expect(resources[relayId()]?.Properties.Environment).toEqual({ Variables: expect.objectContaining({ ORDER_EVENTS_STREAM_NAME: { Ref: streamLogicalId() } }) });
+    });
+
+    it('sweeps overdue orders every minute', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.orderWorkers.sweeper.node.defaultChild), 'Arn'] } })],
+      });
+    });
+
+    it('refuses to synth a stage other than dev without the payment provider secret', () => {
+      expect(() => synthesize({ stage: 'prod' })).toThrow(/paymentWebhookSecret/);
     });
   });
 

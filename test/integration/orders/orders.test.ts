@@ -10,6 +10,7 @@ import { serviceIdOf } from '../../../lib/timetable/service';
 import { Timetable } from '../../../lib/timetable/timetable';
 import { TimetableStore } from '../../../lib/timetable/timetable-store';
 import { useEmulators } from '../../helpers/emulators';
+import { residentId } from '../../helpers/resident-ids';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
 import { smallService } from '../../helpers/services';
 
@@ -169,11 +170,3 @@ describe('Class: Orders', () => {
     });
   });
 });
-
-/** A valid PRC resident ID for a test passenger (checksum computed, birth date 1990-01-01 + n days). */
-function residentId(n: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `110101199001${String((n % 28) + 1).padStart(2, '0')}${String(100 + n).padStart(3, '0')}`;
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (weights[i] as number), 0);
-  return body + '10X98765432'[sum % 11];
-}
