@@ -16,8 +16,9 @@ export function pickBestSeats(
   candidates: number,
   draw: RandomDraw,
 ): number[] | undefined {
+  if (end - start < count) return undefined;
   // The best `count + candidates - 1` seats, sorted by key then layout order, hold every seat a pick can take.
-  const capacity = count + candidates - 1;
+  const capacity = Math.min(count + candidates - 1, end - start);
   const bestIndex = new Int32Array(capacity);
   const bestKey = new Int32Array(capacity);
   let size = 0;

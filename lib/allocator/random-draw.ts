@@ -7,7 +7,9 @@ export class RandomDraw {
   private value: number;
 
   constructor(random: () => number) {
-    this.value = Math.min(Math.max(random(), 0), 1);
+    const value = random();
+    // A source outside [0, 1) would be a caller bug; keep the choice valid anyway.
+    this.value = Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0;
   }
 
   /** An index below `size` (> 0). */

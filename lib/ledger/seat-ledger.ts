@@ -19,6 +19,13 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 type TransactItems = TransactItem[];
 
 /**
+ * Among equally good seats, how many to draw from at random. Wide, so that on a
+ * train going on sale concurrent buyers spread over many seats instead of all
+ * racing for the first few.
+ */
+const TIED_CANDIDATES = 64;
+
+/**
  * A write of another aggregate that must happen in the same transaction as a
  * ledger change (an order item, a passenger claim, an idempotency record).
  * When its own condition fails, the whole transaction is cancelled and its error thrown.
@@ -103,7 +110,7 @@ export class SeatLedger {
       if (attempt > 0) await backoff(attempt);
       const seats = await this.readSeats(service, request.seatClass, { consistent: attempt > 0 });
       const now = this.now();
-      const chosen = allocateSeats(seats.map((s) => toSeatState(s, now)), toAllocationRequest(request));
+      const chosen = allocateSeats(seats.map((s) => toSeatState(s, now)), toAllocationRequest(request), { segments: service.stops.length - 1, candidates: TIED_CANDIDATES });
       if (!chosen) throw new SoldOutError(`fewer than ${request.count} ${request.seatClass} seats are free from ${request.from} to ${request.to}`);
 
       const hold: HoldRecord = {

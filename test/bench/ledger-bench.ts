@@ -16,7 +16,7 @@ const RUN_MS = 4_000;
 const STOPS = 20;
 
 /** 16 coaches × 15 rows × A B C D F = 1,200 second-class seats, 20 stops. */
-function benchTrain(trainNo: string): PublishServiceRequest {
+export function benchTrain(trainNo: string): PublishServiceRequest {
   return {
     trainNo,
     date: '2026-12-01',
@@ -31,20 +31,24 @@ function benchTrain(trainNo: string): PublishServiceRequest {
   };
 }
 
-/** Sums the capacity DynamoDB reports for every call of a client (ReturnConsumedCapacity: TOTAL). */
-function meteredClient() {
-  const totals = { read: 0, write: 0, calls: 0 };
+/** Sums the capacity DynamoDB reports for every call of a client (ReturnConsumedCapacity: TOTAL), and counts calls by command. */
+export function meteredClient() {
+  const totals = { read: 0, write: 0, calls: 0, byCommand: {} as Record<string, number> };
   const client = new DynamoDBClient({});
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const writes = /Put|Update|Delete|BatchWrite|TransactWrite/.test(context.commandName ?? '');
       for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
-        totals.read += c.ReadCapacityUnits ?? 0;
-        totals.write += c.WriteCapacityUnits ?? 0;
+        // With TOTAL, DynamoDB may report only CapacityUnits: attribute it by the kind of call.
+        totals.read += c.ReadCapacityUnits ?? (writes ? 0 : (c.CapacityUnits ?? 0));
+        totals.write += c.WriteCapacityUnits ?? (writes ? (c.CapacityUnits ?? 0) : 0);
       }
       totals.calls++;
+      const command = context.commandName ?? 'unknown';
+      totals.byCommand[command] = (totals.byCommand[command] ?? 0) + 1;
       return result;
     },
     { step: 'initialize', name: 'meterCapacity' },
@@ -61,7 +65,7 @@ async function holdsAtConcurrency(tableName: string, buyers: number): Promise<Be
   const train = benchTrain(`G${9000 + buyers}`);
   const { serviceId } = await timetable.publish(train);
   const stations = train.stops.map((s) => s.station);
-  Object.assign(totals, { read: 0, write: 0, calls: 0 });
+  Object.assign(totals, { read: 0, write: 0, calls: 0, byCommand: {} });
 
   let holds = 0;
   let soldOut = 0;

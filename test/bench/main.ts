@@ -1,6 +1,7 @@
 import { runAllocatorBench } from './allocator-bench';
 import type { BenchRow } from './bench-row';
 import { runLedgerBench } from './ledger-bench';
+import { runOrdersBench } from './orders-bench';
 
 /** `npm run bench`: every benchmark, printed as one table. Figures, never pass/fail. */
 async function main(): Promise<void> {
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const benches: [string, () => Promise<BenchRow[]>][] = [
     ['allocator', runAllocatorBench],
     ['ledger', runLedgerBench],
+    ['orders', runOrdersBench],
   ];
   const rows: BenchRow[] = [];
   for (const [name, run] of benches) {

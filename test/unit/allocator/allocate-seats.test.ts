@@ -151,6 +151,16 @@ describe('Function: allocateSeats', () => {
       }
     });
 
+    it('keeps its choice valid with a random source outside [0, 1) or far more candidates than seats', () => {
+      const seats = seatsOf([ROW]);
+
+      for (const r of [1, -0.5, Number.NaN]) {
+        const chosen = allocateSeats(seats, { fromIndex: 0, toIndex: 1, count: 2, together: false }, { random: () => r, candidates: 1e9 });
+        expect(chosen).toHaveLength(2);
+        chosen!.forEach((seat) => expect(seats).toContain(seat));
+      }
+    });
+
     it('draws one random number per decision', () => {
       const random = jest.fn(() => 0.5);
 
