@@ -1,7 +1,3 @@
-/** Order items in the orders table: `pk = ORDER#<orderId>`, `sk = ORDER`. Other items there (`IDEMP#…`) are not orders. */
-export const ORDER_PK_PREFIX = 'ORDER#';
-export const ORDER_SK = 'ORDER';
-
 /** PutRecords takes at most 500 entries per request. */
 export const MAX_RECORDS_PER_PUT = 500;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders';
-import { ORDER_PK_PREFIX, ORDER_SK } from './constants';
+// Order items in the orders table; other items there (`IDEMP#…`) are not orders.
+import { ORDER_PK_PREFIX, ORDER_SK } from '../orders/order-keys';
 import { MalformedOrderItemError } from './errors';
 
 /**

@@ -4,28 +4,7 @@ import { InvalidRequestError } from '../domain-error';
 import type { TransactItem } from '../ledger/seat-ledger';
 import { OrderVersionConflictError } from './errors';
 import type { Order } from './order';
-
-/**
- * Every key of the orders table is built here.
- *
- * | item        | pk                        | sk      | byUser                          | overdue (sparse)                   |
- * |-------------|---------------------------|---------|---------------------------------|------------------------------------|
- * | order       | ORDER#<orderId>           | ORDER   | USER#<userId> / <createdAt>#<id> | RESERVED#<shard> / <expiresAt> while RESERVED |
- * | idempotency | IDEMP#<userId>#<key>      | IDEMP   |                                 |                                    |
- *
- * The table's stream is the order outbox: every write of an order item is an event.
- */
-export const OVERDUE_SHARDS = 8;
-export const BY_USER_INDEX = 'byUser';
-export const OVERDUE_INDEX = 'overdue';
-
-export const orderKeys = {
-  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
-  byUser: (userId: string, createdAt: string, orderId: string) => ({ gsi1pk: `USER#${userId}`, gsi1sk: `${createdAt}#${orderId}` }),
-  userPartition: (userId: string) => `USER#${userId}`,
-  overdueShard: (shard: number) => `RESERVED#${shard}`,
-  idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
-};
+import { BY_USER_INDEX, OVERDUE_INDEX, OVERDUE_SHARDS, orderKeys } from './order-keys';
 
 export interface IdempotencyRecord {
   requestHash: string;

@@ -8,7 +8,8 @@ import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
 import { DuplicatePassengerError, IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
 import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
-import { OVERDUE_SHARDS, type OrderStore } from './order-store';
+import { OVERDUE_SHARDS } from './order-keys';
+import type { OrderStore } from './order-store';
 import type { CreateOrderRequest } from './requests';
 
 export interface OrderView {
