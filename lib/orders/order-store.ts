@@ -124,16 +124,24 @@ function fromItem(item: Record<string, unknown>): Order {
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-/** A cursor this store issued for this user's listing, or a 400. */
-function decodeCursor(cursor: string, userPartition: string): Record<string, unknown> {
+/** A cursor this store issued for this user's listing (exactly the index's key, all strings), or a 400. */
+function decodeCursor(cursor: string, userPartition: string): Record<string, string> {
+  const refuse = (cause?: unknown) =>
+    new InvalidRequestError('cursor is not one this API issued', { cause, errors: [{ path: 'cursor', message: 'unknown cursor' }] });
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch (cause) {
-    throw new InvalidRequestError('cursor is not one this API issued', { cause, errors: [{ path: 'cursor', message: 'unknown cursor' }] });
+    throw refuse(cause);
   }
-  if (!key || typeof key !== 'object' || (key as Record<string, unknown>).gsi1pk !== userPartition) {
-    throw new InvalidRequestError('cursor is not one this API issued', { errors: [{ path: 'cursor', message: 'unknown cursor' }] });
-  }
-  return key as Record<string, unknown>;
+  const fields = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    !Array.isArray(key) &&
+    Object.keys(key).sort().join() === fields.join() &&
+    Object.values(key).every((v) => typeof v === 'string' && v.length > 0) &&
+    (key as Record<string, string>).gsi1pk === userPartition;
+  if (!valid) throw refuse();
+  return key as Record<string, string>;
 }

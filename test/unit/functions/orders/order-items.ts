@@ -1,0 +1,99 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Order } from '../../../../lib/orders';
+
+/**
+ * Items as the orders and seat-ledger tables hold them, for handler tests that
+ * mock DynamoDB. Keys are spelled out rather than imported, so a test fails when
+ * the table layout changes under stored data.
+ */
+
+export const LEDGER_TABLE = 'ledger';
+export const ORDERS_TABLE = 'orders';
+export const WEBHOOK_SECRET = 'whsec_local_7d1f0c9e4b2a6358';
+
+/** The environment every order function reads at import time. */
+export function setOrderEnv(): void {
+  process.env.LEDGER_TABLE_NAME = LEDGER_TABLE;
+  process.env.ORDERS_TABLE_NAME = ORDERS_TABLE;
+  process.env.HOLD_TTL_SECONDS = '900';
+  process.env.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET;
+}
+
+/** The `sub` of the traveller in events/orders/*.json. */
+export const TRAVELLER = '3f6e2a10-8c1d-4b7e-9a55-2d0c7b1e4f21';
+/** The order the sample events name. */
+export const ORDER_ID = '0b8e6c2a-4f1d-4e7a-9c3b-5d2e1f0a6b74';
+export const LI_LEI = { name: 'Li Lei', idNumber: '110101199003070011' };
+
+const MINUTE = 60_000;
+
+/** The traveller's order for Li Lei, G1 Beijing South → Shanghai Hongqiao, seat 02-01A; RESERVED until 15 minutes from now. */
+export function anOrder(overrides: Partial<Order> = {}): Order {
+  const createdAt = new Date(Date.now() - MINUTE).toISOString();
+  return {
+    orderId: ORDER_ID,
+    userId: TRAVELLER,
+    status: 'RESERVED',
+    version: 1,
+    serviceId: 'G1_2026-12-01',
+    from: 'VNP',
+    to: 'AOH',
+    fromIndex: 0,
+    toIndex: 2,
+    seatClass: 'second',
+    passengers: [LI_LEI],
+    seats: [{ passengerName: LI_LEI.name, coach: '02', seat: '01A' }],
+    amount: 55300,
+    currency: 'CNY',
+    holdId: overrides.orderId ?? ORDER_ID,
+    expiresAt: new Date(Date.now() + 15 * MINUTE).toISOString(),
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+/** The order item: its keys, the byUser index keys, and the overdue index keys while RESERVED. */
+export function orderItem(order: Order): Record<string, unknown> {
+  return {
+    pk: `ORDER#${order.orderId}`,
+    sk: 'ORDER',
+    gsi1pk: `USER#${order.userId}`,
+    gsi1sk: `${order.createdAt}#${order.orderId}`,
+    ...(order.status === 'RESERVED' ? { overduePk: 'RESERVED#0', overdueSk: order.expiresAt } : {}),
+    ...order,
+  };
+}
+
+/** The seat-ledger hold record behind an order. */
+export function holdItem(order: Order, status: 'HELD' | 'CONFIRMED' | 'RELEASED' = 'HELD'): Record<string, unknown> {
+  return {
+    pk: `HOLD#${order.holdId}`,
+    sk: 'HOLD',
+    holdId: order.holdId,
+    serviceId: order.serviceId,
+    from: order.from,
+    to: order.to,
+    fromIndex: order.fromIndex,
+    toIndex: order.toIndex,
+    seatClass: order.seatClass,
+    seats: order.seats.map(({ coach, seat }) => ({ coach, seat })),
+    expiresAt: order.expiresAt,
+    status,
+    fingerprint: 'f',
+    createdAt: order.createdAt,
+  };
+}
+
+export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+export const holdKey = (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' });
+export const claimKey = (serviceId: string, idNumber: string) => ({ pk: `CLAIM#${serviceId}#${idNumber}`, sk: 'CLAIM' });
+
+/** DynamoDB cancelling a transaction because the condition of item `failed` was false. */
+export function conditionFailedAt(failed: number, items: number): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata: {},
+    CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === failed ? 'ConditionalCheckFailed' : 'None' })),
+  });
+}
