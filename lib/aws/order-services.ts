@@ -1,5 +1,6 @@
 import { OrderStore } from '../orders/order-store';
 import { Orders } from '../orders/orders';
+import { PassengerClaims } from '../orders/passenger-claims';
 import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 import { ledgerServices } from './ledger-services';
@@ -11,7 +12,8 @@ export function orderServices(): Orders {
   if (!orders) {
     const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
     const { timetable, ledger } = ledgerServices();
-    orders = new Orders(new OrderStore(dynamoDocumentClient(), ORDERS_TABLE_NAME), timetable, ledger, { holdTtlSeconds: HOLD_TTL_SECONDS });
+    const db = dynamoDocumentClient();
+    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME), timetable, ledger, new PassengerClaims(db, ledger.tableName), { holdTtlSeconds: HOLD_TTL_SECONDS });
   }
   return orders;
 }

@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../domain-error';
 import { HoldLostError, HoldStateError } from '../ledger/errors';
-import { ledgerKeys } from '../ledger/ledger-keys';
-import type { LinkedWrite, SeatLedger, TransactItem } from '../ledger/seat-ledger';
+import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import { ServiceNotFoundError } from '../timetable/errors';
 import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
-import { DuplicatePassengerError, IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
+import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
 import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
 import { OVERDUE_SHARDS } from './order-keys';
 import type { OrderStore } from './order-store';
+import { ClaimLostError, type PassengerClaims } from './passenger-claims';
 import type { CreateOrderRequest } from './requests';
 
 export interface OrderView {
@@ -54,6 +54,7 @@ export class Orders {
     private readonly store: OrderStore,
     private readonly timetable: Timetable,
     private readonly ledger: SeatLedger,
+    private readonly claims: PassengerClaims,
     private readonly options: OrdersOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -111,7 +112,7 @@ export class Orders {
           return [
             { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: () => new IdempotencyRaceError('a concurrent request with this key won') },
             { item: this.store.putNew(order), onConditionFailed: () => new IdempotencyRaceError(`order ${orderId} exists`) },
-            ...request.passengers.map((p) => this.claimPassenger(service.serviceId, p.idNumber, orderId)),
+            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now())),
           ];
         },
       );
@@ -140,7 +141,8 @@ export class Orders {
       const order = await this.owned(userId, orderId);
       const next = cancel(order, new Date(this.now()));
       if (next === order) return toView(order);
-      await this.ledger.release(order.holdId, this.closing(order, next));
+      await this.ledger.release(order.holdId, [this.versioned(next)]);
+      await this.claims.release(order);
       return toView(next);
     });
   }
@@ -159,10 +161,10 @@ export class Orders {
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {
-        await this.ledger.confirm(order.holdId, [this.versioned(paid.order)]);
+        await this.ledger.confirm(order.holdId, [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber))]);
         return paid;
       } catch (error) {
-        if (!(error instanceof HoldLostError || error instanceof HoldStateError)) throw error;
+        if (!(error instanceof HoldLostError || error instanceof HoldStateError || error instanceof ClaimLostError)) throw error;
         const refund = applyPayment(order, payment, { seatsStillHeld: false, now });
         return this.settle(refund, order);
       }
@@ -182,7 +184,8 @@ export class Orders {
           const next = expire(order, new Date(this.now()));
           if (next === order) continue;
           try {
-            await this.ledger.release(order.holdId, this.closing(order, next));
+            await this.ledger.release(order.holdId, [this.versioned(next)]);
+            await this.claims.release(order);
             expired++;
             progressed++;
           } catch (error) {
@@ -213,39 +216,19 @@ export class Orders {
   private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
     if (outcome.order !== current) {
       await this.store.save(outcome.order);
-      if (outcome.order.status === 'REFUND_REQUIRED') await this.releaseClaims(outcome.order);
+      if (outcome.order.status === 'REFUND_REQUIRED') {
+        // Seats still held by this order (its passenger was rebooked elsewhere) go back too.
+        await this.ledger.release(current.holdId).catch((error: unknown) => {
+          if (!(error instanceof HoldStateError)) throw error;
+        });
+        await this.claims.release(outcome.order);
+      }
     }
     return outcome;
   }
 
-  /** The order's next version and the release of its passenger claims, linked to a seat release. */
-  private closing(order: Order, next: Order): LinkedWrite[] {
-    return [this.versioned(next), ...order.passengers.map((p) => ({ item: this.releaseClaim(order.serviceId, p.idNumber, order.orderId), onConditionFailed: () => new OrderVersionConflictError('claim already released') }))];
-  }
-
   private versioned(next: Order): LinkedWrite {
     return { item: this.store.replace(next), onConditionFailed: () => new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`) };
-  }
-
-  private async releaseClaims(order: Order): Promise<void> {
-    await this.ledger.release(order.holdId, order.passengers.map((p) => ({ item: this.releaseClaim(order.serviceId, p.idNumber, order.orderId), onConditionFailed: () => new OrderVersionConflictError('claim already released') }))).catch((error: unknown) => {
-      if (!(error instanceof OrderVersionConflictError || error instanceof HoldStateError)) throw error;
-    });
-  }
-
-  private claimPassenger(serviceId: string, idNumber: string, orderId: string): LinkedWrite {
-    return {
-      item: { Put: { TableName: this.ledgerTable(), Item: { ...ledgerKeys.passengerClaim(serviceId, idNumber), orderId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      onConditionFailed: () => new DuplicatePassengerError(`passenger ${maskId(idNumber)} already has a ticket or hold on ${serviceId}`),
-    };
-  }
-
-  private releaseClaim(serviceId: string, idNumber: string, orderId: string): TransactItem {
-    return { Delete: { TableName: this.ledgerTable(), Key: ledgerKeys.passengerClaim(serviceId, idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': orderId } } };
-  }
-
-  private ledgerTable(): string {
-    return this.ledger.tableName;
   }
 
   private async retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
@@ -274,5 +257,4 @@ export const toView = (order: Order): OrderView => ({
   ...(order.tickets ? { tickets: order.tickets } : {}),
 });
 
-const maskId = (idNumber: string) => `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
 

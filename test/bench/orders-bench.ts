@@ -2,6 +2,7 @@ import { startEmulators } from '../../infra/local/emulators';
 import { SeatLedger } from '../../lib/ledger/seat-ledger';
 import { OrderStore } from '../../lib/orders/order-store';
 import { Orders } from '../../lib/orders/orders';
+import { PassengerClaims } from '../../lib/orders/passenger-claims';
 import { Timetable } from '../../lib/timetable/timetable';
 import { TimetableStore } from '../../lib/timetable/timetable-store';
 import { provisionFromTemplate } from '../helpers/ledger-table';
@@ -24,7 +25,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
     const { db, totals } = meteredClient();
     const ledger = new SeatLedger(db, ledgerTable);
     const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger);
-    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), timetable, ledger, { holdTtlSeconds: 900 });
+    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 900 });
     const train = benchTrain('G8001');
     const { serviceId } = await timetable.publish(train);
     const stations = train.stops.map((s) => s.station);

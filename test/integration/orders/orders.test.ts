@@ -6,6 +6,7 @@ import { SeatLedger } from '../../../lib/ledger/seat-ledger';
 import { DuplicatePassengerError, IdempotencyConflictError, InvalidStateError, OrderNotFoundError, PaymentMismatchError } from '../../../lib/orders/errors';
 import { OrderStore } from '../../../lib/orders/order-store';
 import { Orders } from '../../../lib/orders/orders';
+import { PassengerClaims } from '../../../lib/orders/passenger-claims';
 import type { CreateOrderRequest } from '../../../lib/orders/requests';
 import { serviceIdOf } from '../../../lib/timetable/service';
 import { Timetable } from '../../../lib/timetable/timetable';
@@ -41,7 +42,7 @@ function system() {
   const now = () => clock;
   const ledger = new SeatLedger(db, ledgerTable, { now });
   const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger, now);
-  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, { holdTtlSeconds: 1800, now }) };
+  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now }) };
 }
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
@@ -165,6 +166,23 @@ describe('Class: Orders', () => {
       await orders.reserve('bob', nextKey(), orderFor(serviceB, [HAN_MEIMEI]));
 
       await expect(orders.pay({ paymentId: 'late-2', orderId: lost.orderId, amount: lost.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'refund-required', order: { status: 'REFUND_REQUIRED' } });
+    });
+  });
+
+  describe('Passenger claims', () => {
+    it('lets a passenger book again the moment their unpaid hold lapses, and refunds a late payment of the lapsed order', async () => {
+      const serviceId = await train();
+      const { orders } = system();
+      const lapsed = (await orders.reserve('alice', nextKey(), orderFor(serviceId))).order;
+      clock += 1800_000;
+
+      const rebooked = await orders.reserve('alice', nextKey(), orderFor(serviceId));
+      const late = await orders.pay({ paymentId: 'late-lapsed', orderId: lapsed.orderId, amount: lapsed.amount, currency: 'CNY', status: 'SUCCEEDED' });
+
+      expect(late).toMatchObject({ kind: 'refund-required', order: { status: 'REFUND_REQUIRED' } });
+      expect(await free(serviceId)).toBe(4);
+      await expect(orders.pay({ paymentId: 'rebooked', orderId: rebooked.order.orderId, amount: rebooked.order.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'paid' });
+      await expect(orders.reserve('bob', nextKey(), orderFor(serviceId))).rejects.toBeInstanceOf(DuplicatePassengerError);
     });
   });
 

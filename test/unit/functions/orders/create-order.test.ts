@@ -110,7 +110,13 @@ describe('Function: create-order', () => {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: LEDGER_TABLE, Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: LEDGER_TABLE,
+          Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId, lapsesAt: Date.parse(body.expiresAt as string) },
+          ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
+        },
+      },
     ]);
   });
 

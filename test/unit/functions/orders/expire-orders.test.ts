@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Order } from '../../../../lib/orders';
@@ -47,7 +47,7 @@ describe('Function: expire-orders', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('expires an overdue order: the order, its seat, its hold and its passenger claim change in one transaction', async () => {
+  it('expires an overdue order: the order, its seat and its hold change in one transaction, then its passenger claim goes', async () => {
     // Prepare
     const order = overdueOrder('ord-overdue');
     givenOverdue('RESERVED#5', [order]);
@@ -63,15 +63,16 @@ describe('Function: expire-orders', () => {
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, ExpressionAttributeValues: { ':hold': 'ord-overdue' } } },
       { Update: { TableName: LEDGER_TABLE, Key: holdKey('ord-overdue'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey('ord-overdue'), status: 'EXPIRED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
-      { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber) } },
     ]);
+    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' });
   });
 
   it('expires an overdue order whose seat another buyer already took, giving back only what is still its own', async () => {
     // Prepare
     const order = overdueOrder('ord-seat-retaken');
     givenOverdue('RESERVED#7', [order]);
-    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 4)).resolves({});
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 3)).resolves({});
+    db.on(DeleteCommand).resolves({});
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
@@ -83,8 +84,8 @@ describe('Function: expire-orders', () => {
     expect(marked).toMatchObject([
       { Update: { Key: holdKey('ord-seat-retaken'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { Item: { status: 'EXPIRED', version: 2 } } },
-      { Delete: { Key: claimKey('G1_2026-12-01', LI_LEI.idNumber) } },
     ]);
+    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber) });
   });
 
   it('counts only the orders it expired, leaving one a payment or cancel changed first', async () => {
@@ -94,7 +95,7 @@ describe('Function: expire-orders', () => {
     givenOverdue('RESERVED#2', [paidMeanwhile, abandoned]);
     db.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
       const orderPut = input.TransactItems?.find((item) => item.Put?.TableName === ORDERS_TABLE)?.Put;
-      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 4);
+      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 3);
       return {};
     });
 

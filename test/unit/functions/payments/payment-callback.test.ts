@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type Order, signPayment } from '../../../../lib/orders';
@@ -61,6 +61,14 @@ describe('Function: payment-callback', () => {
           ExpressionAttributeValues: { ':expected': 1 },
         },
       },
+      {
+        Update: {
+          TableName: LEDGER_TABLE,
+          Key: claimKey('G1_2026-12-01', LI_LEI.idNumber),
+          UpdateExpression: 'SET lapsesAt = :never',
+          ConditionExpression: 'orderId = :order',
+        },
+      },
     ]);
   });
 
@@ -97,11 +105,12 @@ describe('Function: payment-callback', () => {
     // Prepare
     given(anOrder({ expiresAt: new Date(Date.now() - 60_000).toISOString() }));
     db.on(TransactWriteCommand)
-      .rejectsOnce(conditionFailedAt(0, 3)) // confirm: the seat is another hold's now
-      .rejectsOnce(conditionFailedAt(0, 3)) // release with the claim: the seat is still not ours
+      .rejectsOnce(conditionFailedAt(0, 4)) // confirm: the seat is another hold's now
+      .rejectsOnce(conditionFailedAt(0, 2)) // release: the seat is still not ours
       .resolves({});
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     db.on(PutCommand).resolves({});
+    db.on(DeleteCommand).resolves({});
 
     // Act
     const { status, body } = await call(signedCallback(paymentBody()));
@@ -114,9 +123,7 @@ describe('Function: payment-callback', () => {
       Item: { status: 'REFUND_REQUIRED', version: 2, paymentId: PAYMENT_ID },
       ConditionExpression: 'version = :expected',
     });
-    expect(db.commandCalls(TransactWriteCommand).at(-1)?.args[0].input.TransactItems).toContainEqual({
-      Delete: expect.objectContaining({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber) }),
-    });
+    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' });
   });
 
   it.each([

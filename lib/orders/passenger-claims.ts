@@ -1,0 +1,79 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ledgerKeys } from '../ledger/ledger-keys';
+import type { LinkedWrite } from '../ledger/seat-ledger';
+import { DuplicatePassengerError } from './errors';
+import type { Order } from './order';
+
+/** A paid claim never lapses. */
+const NEVER = Number.MAX_SAFE_INTEGER;
+
+/** The claim an order's payment needs was taken by another order after this one lapsed. */
+export class ClaimLostError extends Error {
+  override readonly name = 'ClaimLostError';
+}
+
+/**
+ * One active ticket or hold per passenger ID per service: a claim item in the
+ * seat-ledger table, written in the same transaction as the seats. A claim lapses
+ * with its hold, so an ID is free again the moment the hold expires, sweep or no sweep.
+ */
+export class PassengerClaims {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly ledgerTable: string,
+  ) {}
+
+  /** Takes the ID for the order until `lapsesAt` (epoch ms); a live claim of another order refuses it. */
+  claim(serviceId: string, idNumber: string, orderId: string, lapsesAt: number, now: number): LinkedWrite {
+    return {
+      item: {
+        Put: {
+          TableName: this.ledgerTable,
+          Item: { ...ledgerKeys.passengerClaim(serviceId, idNumber), orderId, lapsesAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+      onConditionFailed: () => new DuplicatePassengerError(`passenger ${maskId(idNumber)} already has a ticket or hold on ${serviceId}`),
+    };
+  }
+
+  /** On payment: the order's claim stops lapsing; if another order took it meanwhile, the payment cannot keep the seat. */
+  keep(order: Order, idNumber: string): LinkedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.ledgerTable,
+          Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
+          UpdateExpression: 'SET lapsesAt = :never',
+          ConditionExpression: 'orderId = :order',
+          ExpressionAttributeValues: { ':never': NEVER, ':order': order.orderId },
+        },
+      },
+      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} was booked by another order`),
+    };
+  }
+
+  /** Gives back the claims the order still owns; ones another order has taken are left alone. */
+  async release(order: Order): Promise<void> {
+    await Promise.all(
+      order.passengers.map(async ({ idNumber }) => {
+        try {
+          await this.db.send(
+            new DeleteCommand({
+              TableName: this.ledgerTable,
+              Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
+              ConditionExpression: 'orderId = :order',
+              ExpressionAttributeValues: { ':order': order.orderId },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+}
+
+const maskId = (idNumber: string) => `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
