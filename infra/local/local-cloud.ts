@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -11,9 +12,11 @@ import { launchEmulators, type Emulators } from './emulators';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { LambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
-import { localEndpoints } from './local-endpoints';
-import { functionEnvironment, provision } from './provision';
-import { readTopology, synthesizeApp, type FunctionSpec } from './topology';
+import { localEndpoints, type LocalPaymentsOptions } from './local-endpoints';
+import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
+import { Scheduler } from './scheduler';
+import { DynamoDbStreamPoller, dynamoDbStreamMappings } from './stream-poller';
+import { readTopology, synthesizeApp, type FunctionSpec, type LocalTopology } from './topology';
 
 export interface LocalCloudOptions {
   /** @default 0, a free port */
@@ -24,7 +27,9 @@ export interface LocalCloudOptions {
   seed?: boolean;
   /** Local values (HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET…) replacing the template's for functions that have the variable. */
   env?: Record<string, string>;
-  /** Progress lines; silent by default. */
+  /** Seconds replacing the rate of every scheduled rule (LOCAL_SCHEDULE_SECONDS), so tests need not wait minutes. */
+  scheduleSeconds?: number;
+  /** Progress lines, and what the pollers and the scheduler report (retries, give-ups, function errors); silent by default. */
   log?: (line: string) => void;
 }
 
@@ -43,6 +48,10 @@ export interface StartupTimings {
   seed: number;
   total: number;
 }
+
+/** The orders table's logical id in the template, which POST /_local/pay reads. */
+const ORDERS_TABLE_LOGICAL_ID = 'OrdersTable';
+const PAYMENT_CALLBACK_ROUTE = { method: 'POST', path: '/payments/callback' };
 
 /** Services published at once: more only adds contention inside DynamoDB Local (a publish writes 8 batches in parallel). */
 const SEED_CONCURRENCY = 2;
@@ -83,10 +92,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`emulators ready ${seconds(emulatorsMs)} after start: DynamoDB ${emulators.endpoints.dynamodb}, Kinesis ${emulators.endpoints.kinesis}, SQS ${emulators.endpoints.sqs}`);
 
     const provisionStarted = Date.now();
-    const resources = await provision(topology, emulatorClients(emulators));
+    const clients = emulatorClients(emulators);
+    cleanup.push(async () => {
+      for (const client of Object.values(clients)) client.destroy();
+    });
+    const resources = await provision(topology, clients);
     const provisionMs = Date.now() - provisionStarted;
     log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
 
+    const environments = new Map(
+      topology.functions.map((fn) => [fn.logicalId, { ...functionEnvironment(fn, resources), ...emulators.env, ...localOverrides(fn, options.env ?? {}) }]),
+    );
     const runtime = new LambdaRuntime(
       topology.functions.map((fn) => ({
         name: fn.logicalId,
@@ -94,7 +110,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         handler: fn.handler,
         timeoutSeconds: fn.timeoutSeconds,
         memorySize: fn.memorySize,
-        environment: { ...functionEnvironment(fn, resources), ...emulators.env, ...localOverrides(fn, options.env ?? {}) },
+        environment: environments.get(fn.logicalId) ?? {},
       })),
     );
     cleanup.push(() => runtime.stop());
@@ -105,19 +121,30 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       routes: topology.routes,
       functions: runtime,
       auth,
-      localEndpoints: localEndpoints(auth),
+      localEndpoints: localEndpoints(auth, { payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url) }),
       readinessHold: () => readinessHold,
     });
-    const url = await gateway.listen(options.port ?? 0);
+    // /_local/pay reads `url` only when called, after this.
+    const url: string = await gateway.listen(options.port ?? 0);
     cleanup.push(() => gateway.close());
 
     const seedStarted = Date.now();
     if (options.seed !== false) {
       const published = await seedDemoTimetable(url, await auth.issue({ sub: 'local-seeder', admin: true }));
-      readinessHold = undefined;
       log(`seeded ${published} services in ${seconds(Date.now() - seedStarted)}`);
     }
-    const timings = { emulators: emulatorsMs, synth: synthMs, provision: provisionMs, seed: Date.now() - seedStarted, total: Date.now() - started };
+    const seedMs = Date.now() - seedStarted;
+
+    // After seeding, before /readyz answers 200: nothing a client does once ready is missed, even from LATEST.
+    const mappings = dynamoDbStreamMappings(topology, resources, LOCAL_REGION);
+    const poller = new DynamoDbStreamPoller({ mappings, streams: clients.dynamodbStreams, sqs: clients.sqs, functions: runtime, region: LOCAL_REGION, log });
+    const scheduler = new Scheduler({ rules: topology.schedules, functions: runtime, periodOverrideSeconds: options.scheduleSeconds, region: LOCAL_REGION, log });
+    poller.start();
+    scheduler.start();
+    cleanup.push(() => Promise.all([poller.stop(), scheduler.stop()]).then(() => undefined));
+    log(describeEventSources(topology, options.scheduleSeconds));
+    readinessHold = undefined;
+    const timings = { emulators: emulatorsMs, synth: synthMs, provision: provisionMs, seed: seedMs, total: Date.now() - started };
     return { url, timings, stop };
   } catch (error) {
     await stop();
@@ -152,6 +179,37 @@ async function seedDemoTimetable(url: string, adminToken: string): Promise<numbe
   return requests.length;
 }
 
+/**
+ * POST /_local/pay signs with the secret the callback function gets and reads the
+ * orders table; without that route or table there is nothing to pay through.
+ */
+function paymentsOptions(
+  topology: LocalTopology,
+  resources: LocalResources,
+  environments: ReadonlyMap<string, Record<string, string>>,
+  dynamodb: DynamoDBClient,
+  gatewayUrl: () => string,
+): LocalPaymentsOptions | undefined {
+  const route = topology.routes.find((candidate) => candidate.method === PAYMENT_CALLBACK_ROUTE.method && candidate.path === PAYMENT_CALLBACK_ROUTE.path);
+  const webhookSecret = route ? environments.get(route.functionLogicalId)?.PAYMENT_WEBHOOK_SECRET : undefined;
+  const hasOrders = topology.tables.some((table) => table.logicalId === ORDERS_TABLE_LOGICAL_ID);
+  if (webhookSecret === undefined || !hasOrders) return undefined;
+  return { dynamodb, ordersTableName: resources.tableName(ORDERS_TABLE_LOGICAL_ID), webhookSecret, gatewayUrl };
+}
+
+/** One line: what is polled and scheduled, and what the template has that does not run locally yet. */
+function describeEventSources(topology: LocalTopology, scheduleSeconds: number | undefined): string {
+  const byKind = (kind: string) => topology.eventSourceMappings.filter((mapping) => mapping.kind === kind);
+  const dynamodb = byKind('dynamodb').map((m) => `${m.functionLogicalId}${m.enabled ? '' : ' (disabled)'}`);
+  const waiting = [...byKind('kinesis'), ...byKind('sqs')].map((m) => `${m.kind} → ${m.functionLogicalId}`);
+  const rates = topology.schedules.filter((rule) => rule.schedule.kind === 'rate' && rule.enabled).map((rule) => rule.expression);
+  return [
+    `polling ${dynamodb.length} DynamoDB stream mapping(s)${dynamodb.length > 0 ? ` (${dynamodb.join(', ')})` : ''}`,
+    `scheduling ${rates.length} rule(s)${rates.length > 0 ? ` (${rates.join(', ')}${scheduleSeconds === undefined ? '' : `, every ${scheduleSeconds} s by LOCAL_SCHEDULE_SECONDS`})` : ''}`,
+    ...(waiting.length > 0 ? [`not polled locally yet: ${waiting.join(', ')}`] : []),
+  ].join('; ');
+}
+
 /** A local value replaces the template's only where the function has that variable. */
 function localOverrides(fn: FunctionSpec, env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([key]) => key in fn.environment));
@@ -166,6 +224,7 @@ function emulatorClients(emulators: Emulators) {
   };
   return {
     dynamodb: new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB }),
+    dynamodbStreams: new DynamoDBStreamsClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS }),
     kinesis: new KinesisClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_KINESIS, requestHandler: new NodeHttpHandler() }),
     sqs: new SQSClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SQS, useQueueUrlAsEndpoint: false }),
   };

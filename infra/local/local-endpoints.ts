@@ -1,30 +1,117 @@
-import { problem, type LocalEndpoint } from './http-gateway';
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { ORDER_CURRENCY, PAYMENT_SIGNATURE_HEADER } from '../../lib/orders/constants';
+import { signPayment } from '../../lib/orders/payment-signature';
+import { problem, type GatewayResponse, type LocalEndpoint } from './http-gateway';
 import { tokenRequestSchema, type LocalAuth } from './local-auth';
 
 /**
  * The local cloud's own endpoints (shared/API.md, "Local cloud only"), never
  * deployed. Keyed as the gateway looks them up: `METHOD /path`.
  */
-export function localEndpoints(auth: LocalAuth): Record<string, LocalEndpoint> {
+export interface LocalEndpointsOptions {
+  /** What POST /_local/pay needs; without it (no callback route in the template) it answers 501. */
+  payments?: LocalPaymentsOptions;
+}
+
+export interface LocalPaymentsOptions {
+  dynamodb: DynamoDBClient;
+  /** The orders table (the template's OrdersTable) as provisioned. */
+  ordersTableName: string;
+  /** The PAYMENT_WEBHOOK_SECRET the callback function verifies with. */
+  webhookSecret: string;
+  /** The gateway's own URL, known once it listens. */
+  gatewayUrl: () => string;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export function localEndpoints(auth: LocalAuth, options: LocalEndpointsOptions = {}): Record<string, LocalEndpoint> {
   return {
     'POST /_local/token': tokenEndpoint(auth),
+    'POST /_local/pay': options.payments ? payEndpoint(options.payments) : paymentsUnavailable,
   };
 }
 
 /** `{ "sub": "alice", "admin"?: true }` → `{ "token" }`, a Cognito-like access token. */
 function tokenEndpoint(auth: LocalAuth): LocalEndpoint {
   return async ({ body }) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      return problem(400, 'validation', 'Bad Request', 'the body must be JSON: { "sub": "alice", "admin"?: true }');
-    }
-    const parsed = tokenRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return problem(400, 'validation', 'Bad Request', 'expected { "sub": "alice", "admin"?: true }', errors);
-    }
+    const parsed = parseBody(body, tokenRequestSchema, '{ "sub": "alice", "admin"?: true }');
+    if (!parsed.ok) return parsed.response;
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: await auth.issue(parsed.data) }) };
   };
+}
+
+export const payRequestSchema = z.strictObject({
+  orderId: z.string().min(1).max(128),
+  outcome: z.enum(['SUCCEEDED', 'FAILED']).optional(),
+  amount: z.int().min(0).optional(),
+});
+
+const PAY_REQUEST_SHAPE = '{ "orderId": "…", "outcome"?: "SUCCEEDED" | "FAILED", "amount"?: <fen> }';
+
+/**
+ * `{ orderId, outcome?, amount? }` → the provider's callback, signed and sent to
+ * the gateway's own POST /payments/callback; answers what the callback answered.
+ * Without an amount, the order's own amount is paid (an unknown order is 404).
+ */
+function payEndpoint(options: LocalPaymentsOptions): LocalEndpoint {
+  const now = options.now ?? Date.now;
+  return async ({ body }) => {
+    const parsed = parseBody(body, payRequestSchema, PAY_REQUEST_SHAPE);
+    if (!parsed.ok) return parsed.response;
+    const { orderId, outcome = 'SUCCEEDED' } = parsed.data;
+
+    let amount = parsed.data.amount;
+    if (amount === undefined) {
+      const { Item: item } = await options.dynamodb.send(
+        new GetItemCommand({
+          TableName: options.ordersTableName,
+          Key: { pk: { S: `ORDER#${orderId}` }, sk: { S: 'ORDER' } },
+          ProjectionExpression: 'amount',
+          ConsistentRead: true,
+        }),
+      );
+      if (!item) return problem(404, 'not-found', 'Not Found', `no order ${orderId}`);
+      amount = Number(item.amount?.N);
+      if (!Number.isSafeInteger(amount)) return problem(409, 'invalid-state', 'Conflict', `order ${orderId} has no amount to pay; send one`);
+    }
+
+    const payment = { paymentId: randomUUID(), orderId, amount, currency: ORDER_CURRENCY, status: outcome };
+    const rawBody = JSON.stringify(payment);
+    const response = await fetch(`${options.gatewayUrl()}/payments/callback`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [PAYMENT_SIGNATURE_HEADER]: signPayment(options.webhookSecret, rawBody, Math.floor(now() / 1000)),
+      },
+      body: rawBody,
+    });
+    const answer: GatewayResponse = { statusCode: response.status, body: await response.text() };
+    const contentType = response.headers.get('content-type');
+    return contentType ? { ...answer, headers: { 'content-type': contentType } } : answer;
+  };
+}
+
+const paymentsUnavailable: LocalEndpoint = async () =>
+  problem(501, 'not-implemented', 'Not Implemented', 'this template has no POST /payments/callback route (or no OrdersTable) to pay through');
+
+function parseBody<T extends z.ZodType>(
+  body: string,
+  schema: T,
+  shape: string,
+): { ok: true; data: z.output<T> } | { ok: false; response: GatewayResponse } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, response: problem(400, 'validation', 'Bad Request', `the body must be JSON: ${shape}`) };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return { ok: false, response: problem(400, 'validation', 'Bad Request', `expected ${shape}`, errors) };
+  }
+  return { ok: true, data: parsed.data };
 }

@@ -5,7 +5,8 @@ import { startLocalCloud, type LocalCloud } from './local-cloud';
 /**
  * `npm start [-- --memory] [-- --no-seed]`: the local cloud on PORT.
  * Environment: PORT (3000), DATA_DIR (.data; ignored with --memory),
- * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default).
+ * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default), LOCAL_SCHEDULE_SECONDS
+ * (when set, every scheduled rule fires at this period instead of its rate).
  */
 const USAGE = 'usage: npm start -- [--memory] [--no-seed]';
 const DEFAULT_PORT = 3000;
@@ -16,6 +17,7 @@ interface Settings {
   port: number;
   dataDir: string | undefined;
   seed: boolean;
+  scheduleSeconds: number | undefined;
   env: Record<string, string>;
 }
 
@@ -24,8 +26,13 @@ function settings(args: readonly string[], env: NodeJS.ProcessEnv): Settings {
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
   const port = env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const scheduleSeconds = env.LOCAL_SCHEDULE_SECONDS ? Number(env.LOCAL_SCHEDULE_SECONDS) : undefined;
+  if (scheduleSeconds !== undefined && !(Number.isFinite(scheduleSeconds) && scheduleSeconds > 0)) {
+    throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds, got ${env.LOCAL_SCHEDULE_SECONDS}`);
+  }
   return {
     port,
+    scheduleSeconds,
     dataDir: args.includes('--memory') ? undefined : (env.DATA_DIR || join(PROJECT_ROOT, '.data')),
     seed: !args.includes('--no-seed'),
     env: {

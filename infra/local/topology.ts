@@ -101,12 +101,87 @@ export interface RouteSpec {
   authorization: RouteAuthorization;
 }
 
+/** What a mapping reads: a table's DynamoDB stream, a Kinesis stream or an SQS queue. */
+export type EventSourceKind = 'dynamodb' | 'kinesis' | 'sqs';
+
+export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+
+interface EventSourceMappingBase {
+  logicalId: string;
+  /** The function invoked, by logical id (the local function name). */
+  functionLogicalId: string;
+  /** The table (whose stream is read), Kinesis stream or queue, by logical id. */
+  sourceLogicalId: string;
+  /** As written: `Fn::GetAtt [table, StreamArn]`, `[stream, Arn]` or `[queue, Arn]`; provision.ts resolves it. */
+  eventSourceArn: unknown;
+  /** CloudFormation's default: 100 for streams, 10 for queues. */
+  batchSize: number;
+  /** @default 0 */
+  maximumBatchingWindowInSeconds: number;
+  /** `Enabled: false` is a paused mapping. */
+  enabled: boolean;
+  /** `FunctionResponseTypes: ['ReportBatchItemFailures']`. */
+  reportBatchItemFailures: boolean;
+}
+
+/** A mapping over a DynamoDB or Kinesis stream, with the stream sources' retry settings. */
+export interface StreamEventSourceMappingSpec extends EventSourceMappingBase {
+  kind: 'dynamodb' | 'kinesis';
+  startingPosition: StartingPosition;
+  /** Unix seconds, with AT_TIMESTAMP (Kinesis only). */
+  startingPositionTimestamp?: number;
+  /** @default false */
+  bisectBatchOnFunctionError: boolean;
+  /** -1 (the default): retried until the record expires. */
+  maximumRetryAttempts: number;
+  /** -1 (the default): no limit but the stream's retention. */
+  maximumRecordAgeInSeconds: number;
+  /** @default 1 */
+  parallelizationFactor: number;
+  /** Where a discarded batch's on-failure record goes: an SQS queue of the template. */
+  onFailure?: { queueLogicalId: string };
+}
+
+export interface QueueEventSourceMappingSpec extends EventSourceMappingBase {
+  kind: 'sqs';
+  /** `ScalingConfig.MaximumConcurrency`, when set. */
+  maximumConcurrency?: number;
+}
+
+export type EventSourceMappingSpec = StreamEventSourceMappingSpec | QueueEventSourceMappingSpec;
+
+/** `rate(5 minutes)`, in seconds; or a `cron(...)` expression, which the local scheduler does not run. */
+export type ScheduleSpec = { kind: 'rate'; seconds: number } | { kind: 'cron'; expression: string };
+
+export interface ScheduleTargetSpec {
+  /** The target's Id within its rule. */
+  id: string;
+  functionLogicalId: string;
+  /** The target's constant `Input` (JSON text), sent instead of the scheduled event. */
+  input?: string;
+}
+
+/** An `AWS::Events::Rule` with a ScheduleExpression; rules with only an EventPattern are not read. */
+export interface ScheduleRuleSpec {
+  logicalId: string;
+  /** The rule's Name, else its logical id. */
+  name: string;
+  /** As written, e.g. `rate(1 minute)`. */
+  expression: string;
+  schedule: ScheduleSpec;
+  /** `State: DISABLED` is false. */
+  enabled: boolean;
+  targets: ScheduleTargetSpec[];
+}
+
 export interface LocalTopology {
   tables: TableSpec[];
   streams: StreamSpec[];
   queues: QueueSpec[];
   functions: FunctionSpec[];
   routes: RouteSpec[];
+  eventSourceMappings: EventSourceMappingSpec[];
+  schedules: ScheduleRuleSpec[];
 }
 
 export class TopologyError extends Error {
@@ -118,6 +193,9 @@ const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
 const DEFAULT_LAMBDA_TIMEOUT_SECONDS = 3;
 const DEFAULT_LAMBDA_MEMORY_MB = 128;
+const DEFAULT_STREAM_BATCH_SIZE = 100;
+const DEFAULT_QUEUE_BATCH_SIZE = 10;
+const RATE_UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3_600, day: 86_400 };
 const ASSET_PATH_METADATA = 'aws:asset:path';
 
 /**
@@ -143,6 +221,8 @@ export function readTopology(app: SynthesizedApp): LocalTopology {
     queues: ofType('AWS::SQS::Queue').map(([id, resource]) => readQueue(id, template)),
     functions: ofType('AWS::Lambda::Function').map(([id, resource]) => readFunction(id, resource, template, app.assemblyDir)),
     routes: ofType('AWS::ApiGatewayV2::Route').map(([id]) => readRoute(id, template)),
+    eventSourceMappings: ofType('AWS::Lambda::EventSourceMapping').map(([id]) => readEventSourceMapping(id, template)),
+    schedules: ofType('AWS::Events::Rule').flatMap(([id]) => readScheduleRule(id, template)),
   };
 }
 
@@ -264,6 +344,142 @@ function readRoute(logicalId: string, template: TemplateReader): RouteSpec {
   return { method, path, functionLogicalId, authorization: readAuthorization(logicalId, props, template) };
 }
 
+function readEventSourceMapping(logicalId: string, template: TemplateReader): EventSourceMappingSpec {
+  const props = template.properties(logicalId);
+  const eventSourceArn = props.value('EventSourceArn');
+  const { kind, sourceLogicalId } = eventSourceOf(logicalId, eventSourceArn, template);
+  const functionLogicalId = functionOf(props.value('FunctionName'), template);
+  if (functionLogicalId === undefined) {
+    throw new TopologyError(`${logicalId}.FunctionName: expected { Ref } or Fn::GetAtt [<function>, Arn] of an AWS::Lambda::Function in this template, got ${JSON.stringify(props.value('FunctionName'))}`);
+  }
+  // These change what the function receives; delivering unfiltered or unwindowed batches would not be what deploys.
+  for (const key of ['FilterCriteria', 'TumblingWindowInSeconds'] as const) {
+    if (props.value(key) !== undefined) throw new TopologyError(`${logicalId}.${key} is not supported locally`);
+  }
+  const responseTypes = props.optionalArray('FunctionResponseTypes') ? props.stringArray('FunctionResponseTypes') : [];
+  const base = {
+    logicalId,
+    functionLogicalId,
+    sourceLogicalId,
+    eventSourceArn,
+    batchSize: props.optionalNumber('BatchSize') ?? (kind === 'sqs' ? DEFAULT_QUEUE_BATCH_SIZE : DEFAULT_STREAM_BATCH_SIZE),
+    maximumBatchingWindowInSeconds: props.optionalNumber('MaximumBatchingWindowInSeconds') ?? 0,
+    enabled: props.optionalBoolean('Enabled') ?? true,
+    reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+  };
+  if (kind === 'sqs') {
+    const scaling = props.optionalObject('ScalingConfig');
+    const maximumConcurrency = scaling ? props.nested(scaling, 'ScalingConfig').optionalNumber('MaximumConcurrency') : undefined;
+    return { ...base, kind, ...(maximumConcurrency === undefined ? {} : { maximumConcurrency }) };
+  }
+  const startingPosition = props.oneOf('StartingPosition', ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const);
+  if (startingPosition === 'AT_TIMESTAMP' && kind === 'dynamodb') {
+    throw new TopologyError(`${logicalId}.StartingPosition: a DynamoDB stream starts at TRIM_HORIZON or LATEST, not AT_TIMESTAMP`);
+  }
+  const startingPositionTimestamp = props.optionalNumber('StartingPositionTimestamp');
+  const onFailure = onFailureOf(logicalId, props, template);
+  return {
+    ...base,
+    kind,
+    startingPosition,
+    ...(startingPositionTimestamp === undefined ? {} : { startingPositionTimestamp }),
+    bisectBatchOnFunctionError: props.optionalBoolean('BisectBatchOnFunctionError') ?? false,
+    maximumRetryAttempts: props.optionalNumber('MaximumRetryAttempts') ?? -1,
+    maximumRecordAgeInSeconds: props.optionalNumber('MaximumRecordAgeInSeconds') ?? -1,
+    parallelizationFactor: props.optionalNumber('ParallelizationFactor') ?? 1,
+    ...(onFailure ? { onFailure } : {}),
+  };
+}
+
+/** The source's kind from what EventSourceArn points at: a table's StreamArn, a Kinesis stream's or a queue's Arn. */
+function eventSourceOf(mappingId: string, arn: unknown, template: TemplateReader): { kind: EventSourceKind; sourceLogicalId: string } {
+  const tableId = getAttTarget(arn, 'StreamArn');
+  if (tableId !== undefined && template.typeOf(tableId) === 'AWS::DynamoDB::Table') return { kind: 'dynamodb', sourceLogicalId: tableId };
+  const sourceId = getAttTarget(arn, 'Arn');
+  const type = sourceId === undefined ? undefined : template.typeOf(sourceId);
+  if (sourceId !== undefined && type === 'AWS::Kinesis::Stream') return { kind: 'kinesis', sourceLogicalId: sourceId };
+  if (sourceId !== undefined && type === 'AWS::SQS::Queue') return { kind: 'sqs', sourceLogicalId: sourceId };
+  throw new TopologyError(
+    `${mappingId}.EventSourceArn: expected Fn::GetAtt [<table>, StreamArn], [<Kinesis stream>, Arn] or [<queue>, Arn] of this template, got ${JSON.stringify(arn)}`,
+  );
+}
+
+/** A function of this template named by `{ Ref }` or `Fn::GetAtt [fn, Arn]`. */
+function functionOf(value: unknown, template: TemplateReader): string | undefined {
+  const id = isRecord(value) && typeof value.Ref === 'string' ? value.Ref : getAttTarget(value, 'Arn');
+  return id !== undefined && template.typeOf(id) === 'AWS::Lambda::Function' ? id : undefined;
+}
+
+function onFailureOf(mappingId: string, props: PropertyReader, template: TemplateReader): { queueLogicalId: string } | undefined {
+  const config = props.optionalObject('DestinationConfig');
+  if (!config) return undefined;
+  const onFailure = props.nested(config, 'DestinationConfig').optionalObject('OnFailure');
+  if (!onFailure) return undefined;
+  const destination = props.nested(onFailure, 'DestinationConfig.OnFailure').value('Destination');
+  const queueLogicalId = getAttTarget(destination, 'Arn');
+  if (queueLogicalId === undefined || template.typeOf(queueLogicalId) !== 'AWS::SQS::Queue') {
+    throw new TopologyError(
+      `${mappingId}.DestinationConfig.OnFailure.Destination: only an SQS queue of this template (Fn::GetAtt [<queue>, Arn]) works locally, got ${JSON.stringify(destination)}`,
+    );
+  }
+  return { queueLogicalId };
+}
+
+/** A rule with a ScheduleExpression; an event-pattern-only rule is not a schedule and yields nothing. */
+function readScheduleRule(logicalId: string, template: TemplateReader): ScheduleRuleSpec[] {
+  const props = template.properties(logicalId);
+  const expression = props.optionalString('ScheduleExpression');
+  if (expression === undefined) return [];
+  const state = props.optionalString('State') ?? 'ENABLED';
+  return [
+    {
+      logicalId,
+      name: props.optionalString('Name') ?? logicalId,
+      expression,
+      schedule: parseScheduleExpression(logicalId, expression),
+      enabled: state !== 'DISABLED',
+      targets: (props.optionalArray('Targets') ?? []).map((target, i) => readScheduleTarget(props.nested(target, `Targets[${i}]`), template)),
+    },
+  ];
+}
+
+/**
+ * `rate(<n> minute|minutes|hour|hours|day|days)` in seconds; `cron(...)` is kept
+ * as written (the scheduler reports it and does not run it).
+ */
+export function parseScheduleExpression(where: string, expression: string): ScheduleSpec {
+  const cron = /^cron\((.+)\)$/.exec(expression.trim());
+  if (cron?.[1]) return { kind: 'cron', expression: cron[1].trim() };
+  const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression.trim());
+  const value = Number(rate?.[1]);
+  const unit = rate?.[2]?.replace(/s$/, '');
+  const unitSeconds = unit === undefined ? undefined : RATE_UNIT_SECONDS[unit];
+  if (unitSeconds === undefined || !Number.isSafeInteger(value) || value < 1) {
+    throw new TopologyError(`${where}.ScheduleExpression: expected rate(<n> minute(s)|hour(s)|day(s)) or cron(...), got ${JSON.stringify(expression)}`);
+  }
+  return { kind: 'rate', seconds: value * unitSeconds };
+}
+
+function readScheduleTarget(target: PropertyReader, template: TemplateReader): ScheduleTargetSpec {
+  const id = target.string('Id');
+  const functionLogicalId = functionOf(target.value('Arn'), template);
+  if (functionLogicalId === undefined) {
+    throw new TopologyError(`${target.where}.Arn: only Lambda functions of this template (Fn::GetAtt [<function>, Arn]) run as targets locally, got ${JSON.stringify(target.value('Arn'))}`);
+  }
+  for (const key of ['InputPath', 'InputTransformer'] as const) {
+    if (target.value(key) !== undefined) throw new TopologyError(`${target.where}.${key} is not supported locally (a constant Input is)`);
+  }
+  const input = target.optionalString('Input');
+  if (input !== undefined) {
+    try {
+      JSON.parse(input);
+    } catch (error) {
+      throw new TopologyError(`${target.where}.Input: not valid JSON`, { cause: error });
+    }
+  }
+  return { id, functionLogicalId, ...(input === undefined ? {} : { input }) };
+}
+
 /** `integrations/<id>`, as CloudFormation writes a route target: `Fn::Join ['', ['integrations/', { Ref }]]`. */
 function integrationOf(routeId: string, target: unknown): string {
   const join = isRecord(target) ? target['Fn::Join'] : undefined;
@@ -331,7 +547,8 @@ class TemplateReader {
 class PropertyReader {
   constructor(
     private readonly values: Record<string, unknown>,
-    private readonly where: string,
+    /** The resource and path of this object, for errors: `Rule.Targets[0]`. */
+    readonly where: string,
   ) {}
 
   nested(value: unknown, key: string): PropertyReader {

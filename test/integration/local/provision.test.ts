@@ -107,6 +107,8 @@ describe('Function: provision (on the emulators)', () => {
       queues: [{ logicalId: 'Jobs', name: 'jobs.fifo', fifo: true, contentBasedDeduplication: true, visibilityTimeout: 30, messageRetentionPeriod: 345_600 }],
       functions: [],
       routes: [],
+      eventSourceMappings: [],
+      schedules: [],
     };
 
     const resources = await provision(later, clients);

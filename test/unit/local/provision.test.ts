@@ -63,6 +63,8 @@ const TOPOLOGY: LocalTopology = {
   queues: [OUTBOX, DLQ],
   functions: [],
   routes: [],
+  eventSourceMappings: [],
+  schedules: [],
 };
 
 const tableArn = (name: string) => `arn:aws:dynamodb:ddblocal:000000000000:table/${name}`;

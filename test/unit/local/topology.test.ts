@@ -103,6 +103,30 @@ describe('Function: readTopology', () => {
       expect(topology.functions.map((fn) => fn.logicalId)).toContain(route?.functionLogicalId);
     });
 
+    it("finds the relay's mapping on the orders stream, with its partial-failure, bisect, retry and on-failure settings", () => {
+      const relay = topology.eventSourceMappings.find((mapping) => mapping.kind === 'dynamodb');
+
+      expect(relay).toMatchObject({
+        kind: 'dynamodb',
+        sourceLogicalId: 'OrdersTable',
+        eventSourceArn: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+        startingPosition: 'TRIM_HORIZON',
+        reportBatchItemFailures: true,
+        bisectBatchOnFunctionError: true,
+        enabled: true,
+        onFailure: { queueLogicalId: expect.any(String) },
+      });
+      expect(topology.functions.map((fn) => fn.logicalId)).toContain(relay?.functionLogicalId);
+      expect(topology.queues.map((queue) => queue.logicalId)).toContain(relay?.kind === 'dynamodb' ? relay.onFailure?.queueLogicalId : undefined);
+    });
+
+    it("finds the expiry sweeper's one-minute schedule targeting a function of the template", () => {
+      expect(topology.schedules).toEqual([
+        expect.objectContaining({ expression: 'rate(1 minute)', schedule: { kind: 'rate', seconds: 60 }, enabled: true, targets: [expect.objectContaining({ id: 'Target0' })] }),
+      ]);
+      expect(topology.functions.map((fn) => fn.logicalId)).toContain(topology.schedules[0]?.targets[0]?.functionLogicalId);
+    });
+
     it('finds exactly the fifteen routes', () => {
       expect(topology.routes).toHaveLength(15);
     });
@@ -267,6 +291,202 @@ describe('Function: readTopology', () => {
       const app = templateWith({ Table: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'pk', KeyType: 'SIDEWAYS' }] } } });
 
       expect(() => readTopology(app)).toThrow('Table.KeySchema[0].KeyType: expected one of HASH, RANGE, got "SIDEWAYS"');
+    });
+  });
+
+  describe('event source mappings, on hand-written templates', () => {
+    const table = {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      },
+    };
+    const sources = {
+      Orders: table,
+      Events: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 1 } },
+      Jobs: { Type: 'AWS::SQS::Queue' },
+      Dlq: { Type: 'AWS::SQS::Queue' },
+      Relay: lambda(),
+      RelayPermission: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Relay', 'Arn'] } } },
+    };
+    const mapping = (properties: Record<string, unknown>) => ({ Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Relay' }, ...properties } });
+
+    it('reads a DynamoDB stream mapping as CDK writes a DynamoEventSource with every retry setting', () => {
+      const app = templateWith({
+        ...sources,
+        RelayMapping: mapping({
+          EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] },
+          BatchSize: 25,
+          StartingPosition: 'TRIM_HORIZON',
+          BisectBatchOnFunctionError: true,
+          MaximumRetryAttempts: 8,
+          MaximumRecordAgeInSeconds: 3600,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+        }),
+      });
+
+      expect(readTopology(app).eventSourceMappings).toEqual([
+        {
+          logicalId: 'RelayMapping',
+          kind: 'dynamodb',
+          functionLogicalId: 'Relay',
+          sourceLogicalId: 'Orders',
+          eventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] },
+          batchSize: 25,
+          maximumBatchingWindowInSeconds: 0,
+          enabled: true,
+          reportBatchItemFailures: true,
+          startingPosition: 'TRIM_HORIZON',
+          bisectBatchOnFunctionError: true,
+          maximumRetryAttempts: 8,
+          maximumRecordAgeInSeconds: 3600,
+          parallelizationFactor: 1,
+          onFailure: { queueLogicalId: 'Dlq' },
+        },
+      ]);
+    });
+
+    it("fills in Lambda's defaults for a stream mapping: 100 records, retried until they expire, no bisecting", () => {
+      const app = templateWith({ ...sources, M: mapping({ EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] }, StartingPosition: 'LATEST', Enabled: false }) });
+
+      expect(readTopology(app).eventSourceMappings[0]).toEqual({
+        logicalId: 'M',
+        kind: 'dynamodb',
+        functionLogicalId: 'Relay',
+        sourceLogicalId: 'Orders',
+        eventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] },
+        batchSize: 100,
+        maximumBatchingWindowInSeconds: 0,
+        enabled: false,
+        reportBatchItemFailures: false,
+        startingPosition: 'LATEST',
+        bisectBatchOnFunctionError: false,
+        maximumRetryAttempts: -1,
+        maximumRecordAgeInSeconds: -1,
+        parallelizationFactor: 1,
+      });
+    });
+
+    it('tells a Kinesis source from an SQS source by what the ARN points at', () => {
+      const app = templateWith({
+        ...sources,
+        FromKinesis: mapping({ EventSourceArn: { 'Fn::GetAtt': ['Events', 'Arn'] }, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: 1_790_000_000, BatchSize: 50 }),
+        FromQueue: mapping({
+          EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] },
+          FunctionName: { 'Fn::GetAtt': ['Relay', 'Arn'] },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: 2 },
+          MaximumBatchingWindowInSeconds: 1,
+        }),
+      });
+
+      const [kinesis, queue] = readTopology(app).eventSourceMappings;
+
+      expect(kinesis).toMatchObject({ kind: 'kinesis', sourceLogicalId: 'Events', startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: 1_790_000_000, batchSize: 50 });
+      expect(queue).toEqual({
+        logicalId: 'FromQueue',
+        kind: 'sqs',
+        functionLogicalId: 'Relay',
+        sourceLogicalId: 'Jobs',
+        eventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] },
+        batchSize: 10,
+        maximumBatchingWindowInSeconds: 1,
+        enabled: true,
+        reportBatchItemFailures: true,
+        maximumConcurrency: 2,
+      });
+    });
+
+    it.each([
+      ['a source outside the template', { EventSourceArn: 'arn:aws:dynamodb:us-east-1:1:table/x/stream/y', StartingPosition: 'LATEST' }, /M.EventSourceArn: expected/],
+      ['a function outside the template', { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FunctionName: 'elsewhere' }, /M.FunctionName: expected/],
+      ['a DynamoDB stream from a timestamp', { EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] }, StartingPosition: 'AT_TIMESTAMP' }, /not AT_TIMESTAMP/],
+      ['a stream without a starting position', { EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] } }, /M.StartingPosition: expected one of/],
+      [
+        'an SNS on-failure destination',
+        { EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] }, StartingPosition: 'LATEST', DestinationConfig: { OnFailure: { Destination: { Ref: 'Topic' } } } },
+        /M.DestinationConfig.OnFailure.Destination: only an SQS queue/,
+      ],
+      ['filter criteria', { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FilterCriteria: { Filters: [] } }, /M.FilterCriteria is not supported locally/],
+    ])('refuses %s, naming the mapping', (_, properties, message) => {
+      const app = templateWith({ ...sources, M: mapping(properties) });
+
+      expect(() => readTopology(app)).toThrow(message);
+    });
+  });
+
+  describe('schedules, on hand-written templates', () => {
+    const rule = (properties: Record<string, unknown>) => ({ Type: 'AWS::Events::Rule', Properties: properties });
+    const target = (fn: string, extra: Record<string, unknown> = {}) => ({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, Id: 'Target0', ...extra });
+
+    it('reads a rate rule as CDK writes Schedule.rate(Duration.minutes(1)), its Lambda target and the permission beside it', () => {
+      const app = templateWith({
+        Sweeper: lambda(),
+        SweepRule: rule({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', Targets: [target('Sweeper')] }),
+        SweepPermission: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Sweeper', 'Arn'] } } },
+      });
+
+      expect(readTopology(app).schedules).toEqual([
+        {
+          logicalId: 'SweepRule',
+          name: 'SweepRule',
+          expression: 'rate(1 minute)',
+          schedule: { kind: 'rate', seconds: 60 },
+          enabled: true,
+          targets: [{ id: 'Target0', functionLogicalId: 'Sweeper' }],
+        },
+      ]);
+    });
+
+    it.each([
+      ['rate(5 minutes)', 300],
+      ['rate(1 hour)', 3_600],
+      ['rate(2 hours)', 7_200],
+      ['rate(1 day)', 86_400],
+      ['rate(7 days)', 604_800],
+    ])('reads %s as %i seconds', (expression, seconds) => {
+      const app = templateWith({ Fn: lambda(), R: rule({ ScheduleExpression: expression, Targets: [target('Fn')] }) });
+
+      expect(readTopology(app).schedules[0]?.schedule).toEqual({ kind: 'rate', seconds });
+    });
+
+    it('keeps a cron rule as written, its name, a disabled state and a constant input', () => {
+      const app = templateWith({
+        Fn: lambda(),
+        Nightly: rule({ Name: 'nightly', ScheduleExpression: 'cron(0 3 * * ? *)', State: 'DISABLED', Targets: [target('Fn', { Input: '{"mode":"full"}' })] }),
+      });
+
+      expect(readTopology(app).schedules).toEqual([
+        {
+          logicalId: 'Nightly',
+          name: 'nightly',
+          expression: 'cron(0 3 * * ? *)',
+          schedule: { kind: 'cron', expression: '0 3 * * ? *' },
+          enabled: false,
+          targets: [{ id: 'Target0', functionLogicalId: 'Fn', input: '{"mode":"full"}' }],
+        },
+      ]);
+    });
+
+    it('leaves out a rule that only matches events', () => {
+      const app = templateWith({ Fn: lambda(), OnEvent: rule({ EventPattern: { source: ['aws.s3'] }, Targets: [target('Fn')] }) });
+
+      expect(readTopology(app).schedules).toEqual([]);
+    });
+
+    it.each([
+      ['a malformed rate', { ScheduleExpression: 'rate(30 seconds)', Targets: [target('Fn')] }, /R.ScheduleExpression: expected rate/],
+      ['a zero rate', { ScheduleExpression: 'rate(0 minutes)', Targets: [target('Fn')] }, /R.ScheduleExpression: expected rate/],
+      ['a target that is not a function', { ScheduleExpression: 'rate(1 minute)', Targets: [{ Arn: { 'Fn::GetAtt': ['Q', 'Arn'] }, Id: 'T' }] }, /R.Targets\[0\].Arn: only Lambda functions/],
+      ['an input transformer', { ScheduleExpression: 'rate(1 minute)', Targets: [target('Fn', { InputTransformer: { InputTemplate: '{}' } })] }, /R.Targets\[0\].InputTransformer is not supported/],
+      ['an input that is not JSON', { ScheduleExpression: 'rate(1 minute)', Targets: [target('Fn', { Input: '{oops' })] }, /R.Targets\[0\].Input: not valid JSON/],
+    ])('refuses %s, naming the rule', (_, properties, message) => {
+      const app = templateWith({ Fn: lambda(), Q: { Type: 'AWS::SQS::Queue' }, R: rule(properties) });
+
+      expect(() => readTopology(app)).toThrow(message);
     });
   });
 });
