@@ -1,0 +1,98 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { type Order, OrderVersionConflictError, ticket } from '../orders';
+import type { OrderStore } from '../orders/order-store';
+import { MAX_ISSUE_ATTEMPTS } from './constants';
+import { TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
+import { type TicketJob, parseTicketJob } from './ticket-job';
+import { numberedTickets } from './ticket-numbers';
+
+export type IssuerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/**
+ * What one job did. Only `issued` wrote; `already-ticketed` is a repeated job
+ * (or one that lost a race to its twin); `nothing-to-issue` is an order that is
+ * not PAID (refunded, failed…), which no retry would change.
+ */
+export type IssueOutcome = { kind: 'issued'; order: Order } | { kind: 'already-ticketed'; order: Order } | { kind: 'nothing-to-issue'; order: Order };
+
+export interface TicketIssuerOptions {
+  now?: () => Date;
+  logger?: IssuerLogger;
+  /** The DLQ drill (`TICKET_ISSUER_FAIL=always`): every job fails before it reads anything. */
+  failEveryJob?: boolean;
+}
+
+/**
+ * The consumer of the `ticket-outbox` queue: issues the tickets of a PAID order
+ * and moves it to TICKETED.
+ *
+ * Once only, as a database fact: the tickets and the new status are one put of
+ * the order conditional on the version read (`OrderStore.save`), and ticket
+ * numbers are derived from the order id and passenger index. Two deliveries of
+ * one job compute the same tickets; one write wins, the other finds the order
+ * TICKETED and succeeds without writing.
+ */
+export class TicketIssuer {
+  readonly #orders: Pick<OrderStore, 'get' | 'save'>;
+  readonly #now: () => Date;
+  readonly #logger: IssuerLogger | undefined;
+  readonly #failEveryJob: boolean;
+
+  constructor(orders: Pick<OrderStore, 'get' | 'save'>, options: TicketIssuerOptions = {}) {
+    this.#orders = orders;
+    this.#now = options.now ?? (() => new Date());
+    this.#logger = options.logger;
+    this.#failEveryJob = options.failEveryJob ?? false;
+  }
+
+  /**
+   * 1. Reads the order (consistently).
+   * 2. TICKETED: done. Not PAID: nothing to issue, done.
+   * 3. PAID: one ticket per passenger, written with the status TICKETED if the
+   *    order is still at the version read; after a lost race, back to 1.
+   */
+  async issue(job: TicketJob): Promise<IssueOutcome> {
+    if (this.#failEveryJob) throw new TicketIssuerDrillError(`TICKET_ISSUER_FAIL=always: job ${job.eventId} fails on purpose`);
+    for (let attempt = 1; attempt <= MAX_ISSUE_ATTEMPTS; attempt++) {
+      const order = await this.#orders.get(job.orderId);
+      if (!order) throw new TicketJobOrderMissingError(`job ${job.eventId}: order ${job.orderId} is not in the orders table`);
+      if (order.status === 'TICKETED') return { kind: 'already-ticketed', order };
+      if (order.status !== 'PAID') {
+        this.#logger?.warn('order is not PAID; no tickets to issue', { eventId: job.eventId, orderId: order.orderId, status: order.status, version: order.version });
+        return { kind: 'nothing-to-issue', order };
+      }
+
+      const next = ticket(order, numberedTickets(order), this.#now());
+      try {
+        await this.#orders.save(next);
+      } catch (error) {
+        if (error instanceof OrderVersionConflictError) continue;
+        throw error;
+      }
+      this.#logger?.info('tickets issued', { eventId: job.eventId, orderId: next.orderId, version: next.version, tickets: next.tickets?.length });
+      return { kind: 'issued', order: next };
+    }
+    throw new TicketIssueContentionError(`job ${job.eventId}: order ${job.orderId} changed under each of ${MAX_ISSUE_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Each message is one job, issued in parallel with the others; the failed
+   * ones are logged and reported, so SQS redelivers only those (and parks one
+   * in the DLQ after the queue's maxReceiveCount).
+   * @throws FullBatchFailureError when every message failed.
+   */
+  async issueBatch(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
+    return processPartialResponse({ Records: [...records] }, (record: SQSRecord) => this.#issueRecord(record), new BatchProcessor(EventType.SQS));
+  }
+
+  async #issueRecord(record: SQSRecord): Promise<IssueOutcome> {
+    try {
+      return await this.issue(parseTicketJob(record.body, record.messageId));
+    } catch (error) {
+      this.#logger?.error('ticket job failed; the message is reported for redelivery', { messageId: record.messageId, error });
+      throw error;
+    }
+  }
+}
