@@ -3,13 +3,11 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../lib/aws/clients';
 import { loadConfig } from '../../lib/aws/config';
-import { loadTicketConfig } from '../../lib/aws/ticket-config';
 import { logger } from '../../lib/http/logger';
 import { OrderStore } from '../../lib/orders/order-store';
 import { TicketIssuer } from '../../lib/tickets/issuer';
 
-const { ORDERS_TABLE_NAME } = loadConfig(['ORDERS_TABLE_NAME']);
-const { TICKET_ISSUER_FAIL } = loadTicketConfig(['TICKET_ISSUER_FAIL']);
+const { ORDERS_TABLE_NAME, TICKET_ISSUER_FAIL } = loadConfig(['ORDERS_TABLE_NAME', 'TICKET_ISSUER_FAIL']);
 const issuer = new TicketIssuer(new OrderStore(dynamoDocumentClient(), ORDERS_TABLE_NAME), { logger, failEveryJob: TICKET_ISSUER_FAIL === 'always' });
 
 /** SQS `ticket-outbox` → tickets for each PAID order, which becomes TICKETED; failures reported per message. */

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ISSUER_TIMEOUT } from './ticket-workers';
 
 export interface MessagingProps {
   /** Prepended to every physical name, so several copies can share one account. */
@@ -35,6 +36,8 @@ export class Messaging extends Construct {
     });
     this.ticketOutbox = new Queue(this, 'TicketOutbox', {
       queueName: `${props.namePrefix}ticket-outbox`,
+      // Six times the issuer's timeout: a job being worked on never reappears to a second issuer.
+      visibilityTimeout: Duration.seconds(ISSUER_TIMEOUT.toSeconds() * 6),
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
       deadLetterQueue: { queue: this.ticketOutboxDeadLetters, maxReceiveCount: TICKET_OUTBOX_MAX_RECEIVES },

@@ -6,6 +6,8 @@ import { Identity } from './identity';
 import { Messaging } from './messaging';
 import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
+import { OrderViewTable } from './order-view-table';
+import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
 
@@ -23,10 +25,12 @@ export interface TicketingStackProps extends StackProps {
 export class TicketingStack extends Stack {
   readonly ledger: SeatLedger;
   readonly orders: OrdersTable;
+  readonly orderViews: OrderViewTable;
   readonly messaging: Messaging;
   readonly identity: Identity;
   readonly httpApi: TicketingHttpApi;
   readonly orderWorkers: OrderWorkers;
+  readonly ticketWorkers: TicketWorkers;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -34,6 +38,7 @@ export class TicketingStack extends Stack {
 
     this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
     this.orders = new OrdersTable(this, 'Orders', { ephemeral: props.ephemeral });
+    this.orderViews = new OrderViewTable(this, 'OrderViews', { ephemeral: props.ephemeral });
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
 
@@ -54,6 +59,14 @@ export class TicketingStack extends Stack {
     });
 
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', { resources, namePrefix: props.namePrefix, logRemovalPolicy: removalPolicy });
+    this.ticketWorkers = new TicketWorkers(this, 'TicketWorkers', {
+      orders: this.orders.table,
+      orderViews: this.orderViews.table,
+      orderEvents: this.messaging.orderEvents,
+      ticketOutbox: this.messaging.ticketOutbox,
+      namePrefix: props.namePrefix,
+      logRemovalPolicy: removalPolicy,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -13,6 +13,12 @@ const schema = z.object({
   /** The payment window of 12306: 30 minutes. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
   PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters'),
+  ORDER_VIEW_TABLE_NAME: z.string().min(1),
+  /**
+   * The DLQ drill's switch: `always` makes the ticket issuer fail every job, so
+   * jobs pile up in the ticket outbox's DLQ. Unset (or `never`) in every real stage.
+   */
+  TICKET_ISSUER_FAIL: z.enum(['never', 'always']).default('never'),
 });
 
 export type Config = z.infer<typeof schema>;

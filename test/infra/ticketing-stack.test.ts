@@ -24,8 +24,8 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
-/** The order relay and the expiry sweeper: functions without a route. */
-const BACKGROUND_FUNCTIONS = 2;
+/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher and issuer, the order projector. */
+const BACKGROUND_FUNCTIONS = 5;
 
 const TABLE = 'SeatLedgerTable';
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -378,6 +378,58 @@ describe('Stack: TicketingStack', () => {
         GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser' }), Match.objectLike({ IndexName: 'overdue' })],
       });
       expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
+    });
+  });
+
+  describe('Construct: TicketWorkers', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => logicalIdOf(stack, construct.node.defaultChild);
+
+    it('feeds the dispatcher and the projector from order-events, each retrying from the failed record and parking poison in its own DLQ', () => {
+      for (const [fn, dlq] of [
+        [stack.ticketWorkers.dispatcher, stack.ticketWorkers.dispatcherDeadLetters],
+        [stack.ticketWorkers.projector, stack.ticketWorkers.projectorDeadLetters],
+      ] as const) {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] },
+          FunctionName: { Ref: idOf(fn) },
+          StartingPosition: 'TRIM_HORIZON',
+          BisectBatchOnFunctionError: true,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRetryAttempts: Match.anyValue(),
+          MaximumRecordAgeInSeconds: Match.anyValue(),
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(dlq), 'Arn'] } } },
+        });
+      }
+    });
+
+    it('feeds the issuer from ticket-outbox with partial batch responses and bounded concurrency', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueLogicalId('ticketOutbox'), 'Arn'] },
+        FunctionName: { Ref: idOf(stack.ticketWorkers.issuer) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+      });
+    });
+
+    it('keeps a ticket job invisible for six times the issuer timeout', () => {
+      const issuerTimeout = resources[idOf(stack.ticketWorkers.issuer)]?.Properties.Timeout as number;
+
+      expect(resources[queueLogicalId('ticketOutbox')]?.Properties.VisibilityTimeout).toBe(issuerTimeout * 6);
+    });
+
+    it('lets the issuer only get and put orders, and the projector only put views', () => {
+      const dynamo = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
+        const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
+        return Object.values(template.findResources('AWS::IAM::Policy'))
+          .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+          .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+          .flatMap((st) => [st.Action].flat())
+          .filter((a) => a.startsWith('dynamodb:'))
+          .sort();
+      };
+
+      expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      expect(dynamo(stack.ticketWorkers.projector)).toEqual(['dynamodb:PutItem']);
     });
   });
 

@@ -132,7 +132,7 @@ describe('Function: readTopology', () => {
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(17);
+      expect(topology.functions).toHaveLength(20);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);

@@ -1,0 +1,89 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TicketingFunction } from './ticketing-function';
+
+export interface TicketWorkersProps {
+  readonly orders: ITable;
+  readonly orderViews: ITable;
+  readonly orderEvents: IStream;
+  readonly ticketOutbox: IQueue;
+  readonly namePrefix: string;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** The ticket issuer's budget per batch; the outbox's visibility timeout is six times this. */
+export const ISSUER_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The consumers of `order-events` and of the ticket outbox:
+ * - dispatcher: OrderPaid → one job on `ticket-outbox`;
+ * - issuer: a job → tickets, PAID → TICKETED (bounded concurrency, so a backlog
+ *   drains without overrunning the orders table);
+ * - projector: every order event → the order view (newer versions only).
+ * Kinesis consumers retry from the first failed record, split failing batches,
+ * and park what keeps failing in a DLQ of their own.
+ */
+export class TicketWorkers extends Construct {
+  readonly dispatcher: TicketingFunction;
+  readonly issuer: TicketingFunction;
+  readonly projector: TicketingFunction;
+  readonly dispatcherDeadLetters: Queue;
+  readonly projectorDeadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: TicketWorkersProps) {
+    super(scope, id);
+
+    this.dispatcherDeadLetters = this.deadLetters('DispatchTicketsDlq', `${props.namePrefix}dispatch-tickets-dlq`);
+    this.dispatcher = new TicketingFunction(this, 'DispatchTicketsFunction', {
+      entry: 'functions/tickets/dispatch-tickets.ts',
+      description: 'order-events OrderPaid → ticket-outbox',
+      timeout: Duration.seconds(30),
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.dispatcher.addEnvironment('TICKET_OUTBOX_QUEUE_URL', props.ticketOutbox.queueUrl);
+    props.ticketOutbox.grantSendMessages(this.dispatcher);
+    this.dispatcher.addEventSource(this.orderEventsSource(props.orderEvents, this.dispatcherDeadLetters));
+
+    this.issuer = new TicketingFunction(this, 'IssueTicketsFunction', {
+      entry: 'functions/tickets/issue-tickets.ts',
+      description: 'ticket-outbox → tickets, PAID → TICKETED',
+      timeout: ISSUER_TIMEOUT,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.issuer.addEnvironment('ORDERS_TABLE_NAME', props.orders.tableName);
+    props.orders.grant(this.issuer, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
+
+    this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);
+    this.projector = new TicketingFunction(this, 'ProjectOrderEventsFunction', {
+      entry: 'functions/views/project-order-events.ts',
+      description: 'order-events → order view',
+      timeout: Duration.seconds(30),
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.projector.addEnvironment('ORDER_VIEW_TABLE_NAME', props.orderViews.tableName);
+    props.orderViews.grant(this.projector, 'dynamodb:PutItem');
+    this.projector.addEventSource(this.orderEventsSource(props.orderEvents, this.projectorDeadLetters));
+  }
+
+  private deadLetters(id: string, queueName: string): Queue {
+    return new Queue(this, id, { queueName, retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+  }
+
+  private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {
+    return new KinesisEventSource(stream, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 50,
+      maxRecordAge: Duration.hours(6),
+      onFailure: new SqsDlq(deadLetters),
+    });
+  }
+}
