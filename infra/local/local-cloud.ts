@@ -10,10 +10,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoTimetable } from './demo-timetable';
 import { launchEmulators, type Emulators } from './emulators';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
+import { KinesisFaultProxy } from './kinesis-fault-proxy';
+import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
 import { LambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
-import { localEndpoints, type LocalPaymentsOptions } from './local-endpoints';
+import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
 import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
+import { QueuePoller, queueMappings } from './queue-poller';
 import { Scheduler } from './scheduler';
 import { DynamoDbStreamPoller, dynamoDbStreamMappings } from './stream-poller';
 import { readTopology, synthesizeApp, type FunctionSpec, type LocalTopology } from './topology';
@@ -52,6 +55,8 @@ export interface StartupTimings {
 /** The orders table's logical id in the template, which POST /_local/pay reads. */
 const ORDERS_TABLE_LOGICAL_ID = 'OrdersTable';
 const PAYMENT_CALLBACK_ROUTE = { method: 'POST', path: '/payments/callback' };
+/** The queue whose mappings `POST /_local/faults { ticketIssuer }` pauses and resumes. */
+const TICKET_OUTBOX_QUEUE_NAME = 'ticket-outbox';
 
 /** Services published at once: more only adds contention inside DynamoDB Local (a publish writes 8 batches in parallel). */
 const SEED_CONCURRENCY = 2;
@@ -91,6 +96,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const emulatorsMs = Date.now() - started;
     log(`emulators ready ${seconds(emulatorsMs)} after start: DynamoDB ${emulators.endpoints.dynamodb}, Kinesis ${emulators.endpoints.kinesis}, SQS ${emulators.endpoints.sqs}`);
 
+    // The functions publish to Kinesis through a proxy that POST /_local/faults can make refuse; the pollers read kinesis-local directly.
+    const kinesisProxy = await KinesisFaultProxy.start(emulators.endpoints.kinesis);
+    cleanup.push(() => kinesisProxy.close());
+
     const provisionStarted = Date.now();
     const clients = emulatorClients(emulators);
     cleanup.push(async () => {
@@ -101,7 +110,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
 
     const environments = new Map(
-      topology.functions.map((fn) => [fn.logicalId, { ...functionEnvironment(fn, resources), ...emulators.env, ...localOverrides(fn, options.env ?? {}) }]),
+      topology.functions.map((fn) => [
+        fn.logicalId,
+        { ...functionEnvironment(fn, resources), ...emulators.env, AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url, ...localOverrides(fn, options.env ?? {}) },
+      ]),
     );
     const runtime = new LambdaRuntime(
       topology.functions.map((fn) => ({
@@ -115,13 +127,37 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     cleanup.push(() => runtime.stop());
 
+    // Built now so that /_local/faults can switch them; started once seeded.
+    const streamPoller = new DynamoDbStreamPoller({
+      mappings: dynamoDbStreamMappings(topology, resources, LOCAL_REGION),
+      streams: clients.dynamodbStreams,
+      sqs: clients.sqs,
+      functions: runtime,
+      region: LOCAL_REGION,
+      log,
+    });
+    const kinesisPoller = new KinesisStreamPoller({
+      mappings: kinesisStreamMappings(topology, resources, LOCAL_REGION),
+      kinesis: clients.kinesis,
+      sqs: clients.sqs,
+      functions: runtime,
+      region: LOCAL_REGION,
+      log,
+    });
+    const queuePoller = new QueuePoller({ mappings: queueMappings(topology, resources), sqs: clients.sqs, functions: runtime, region: LOCAL_REGION, log });
+    const scheduler = new Scheduler({ rules: topology.schedules, functions: runtime, periodOverrideSeconds: options.scheduleSeconds, region: LOCAL_REGION, log });
+
     const auth = await LocalAuth.create();
     let readinessHold: GatewayResponse | undefined = options.seed === false ? undefined : SEEDING;
     const gateway = new HttpGateway({
       routes: topology.routes,
       functions: runtime,
       auth,
-      localEndpoints: localEndpoints(auth, { payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url) }),
+      localEndpoints: localEndpoints(auth, {
+        payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url),
+        faults: faultControls(queuePoller, kinesisProxy, log),
+        queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
+      }),
       readinessHold: () => readinessHold,
     });
     // /_local/pay reads `url` only when called, after this.
@@ -136,12 +172,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const seedMs = Date.now() - seedStarted;
 
     // After seeding, before /readyz answers 200: nothing a client does once ready is missed, even from LATEST.
-    const mappings = dynamoDbStreamMappings(topology, resources, LOCAL_REGION);
-    const poller = new DynamoDbStreamPoller({ mappings, streams: clients.dynamodbStreams, sqs: clients.sqs, functions: runtime, region: LOCAL_REGION, log });
-    const scheduler = new Scheduler({ rules: topology.schedules, functions: runtime, periodOverrideSeconds: options.scheduleSeconds, region: LOCAL_REGION, log });
-    poller.start();
-    scheduler.start();
-    cleanup.push(() => Promise.all([poller.stop(), scheduler.stop()]).then(() => undefined));
+    const sources = [streamPoller, kinesisPoller, queuePoller, scheduler];
+    for (const source of sources) source.start();
+    cleanup.push(() => Promise.all(sources.map((source) => source.stop())).then(() => undefined));
     log(describeEventSources(topology, options.scheduleSeconds));
     readinessHold = undefined;
     const timings = { emulators: emulatorsMs, synth: synthMs, provision: provisionMs, seed: seedMs, total: Date.now() - started };
@@ -197,16 +230,41 @@ function paymentsOptions(
   return { dynamodb, ordersTableName: resources.tableName(ORDERS_TABLE_LOGICAL_ID), webhookSecret, gatewayUrl };
 }
 
-/** One line: what is polled and scheduled, and what the template has that does not run locally yet. */
+/**
+ * `ticketIssuer` pauses and resumes every queue mapping on the ticket outbox (none:
+ * the template has no issuer to pause); `eventStream` fails or restores publishing to Kinesis.
+ */
+function faultControls(queuePoller: QueuePoller, kinesisProxy: KinesisFaultProxy, log: (line: string) => void): LocalFaultControls {
+  const outbox = queuePoller.mappings.filter((mapping) => mapping.queueName === TICKET_OUTBOX_QUEUE_NAME);
+  return {
+    ...(outbox.length > 0
+      ? {
+          ticketIssuer: (up: boolean) => {
+            for (const mapping of outbox) queuePoller.setEnabled(mapping.id, up);
+            log(`fault: ticket issuer ${up ? 'up' : 'down'} (${outbox.map((mapping) => mapping.functionName).join(', ')} ${up ? 'enabled' : 'disabled'} on ${TICKET_OUTBOX_QUEUE_NAME})`);
+          },
+        }
+      : {}),
+    eventStream: (up: boolean) => {
+      kinesisProxy.setPublishing(up);
+      log(`fault: event stream ${up ? 'up' : 'down'} (publishing to Kinesis ${up ? 'works' : 'fails with 503'})`);
+    },
+  };
+}
+
+/** One line: what is polled and scheduled. */
 function describeEventSources(topology: LocalTopology, scheduleSeconds: number | undefined): string {
-  const byKind = (kind: string) => topology.eventSourceMappings.filter((mapping) => mapping.kind === kind);
-  const dynamodb = byKind('dynamodb').map((m) => `${m.functionLogicalId}${m.enabled ? '' : ' (disabled)'}`);
-  const waiting = [...byKind('kinesis'), ...byKind('sqs')].map((m) => `${m.kind} → ${m.functionLogicalId}`);
+  const byKind = (kind: string) => topology.eventSourceMappings.filter((mapping) => mapping.kind === kind).map((m) => `${m.functionLogicalId}${m.enabled ? '' : ' (disabled)'}`);
+  const polled = (count: number, what: string, functions: string[]) => `polling ${count} ${what} mapping(s)${functions.length > 0 ? ` (${functions.join(', ')})` : ''}`;
+  const dynamodb = byKind('dynamodb');
+  const kinesis = byKind('kinesis');
+  const sqs = byKind('sqs');
   const rates = topology.schedules.filter((rule) => rule.schedule.kind === 'rate' && rule.enabled).map((rule) => rule.expression);
   return [
-    `polling ${dynamodb.length} DynamoDB stream mapping(s)${dynamodb.length > 0 ? ` (${dynamodb.join(', ')})` : ''}`,
+    polled(dynamodb.length, 'DynamoDB stream', dynamodb),
+    polled(kinesis.length, 'Kinesis', kinesis),
+    polled(sqs.length, 'SQS', sqs),
     `scheduling ${rates.length} rule(s)${rates.length > 0 ? ` (${rates.join(', ')}${scheduleSeconds === undefined ? '' : `, every ${scheduleSeconds} s by LOCAL_SCHEDULE_SECONDS`})` : ''}`,
-    ...(waiting.length > 0 ? [`not polled locally yet: ${waiting.join(', ')}`] : []),
   ].join('; ');
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { ORDER_CURRENCY, PAYMENT_SIGNATURE_HEADER } from '../../lib/orders/constants';
 import { signPayment } from '../../lib/orders/payment-signature';
@@ -13,6 +14,24 @@ import { tokenRequestSchema, type LocalAuth } from './local-auth';
 export interface LocalEndpointsOptions {
   /** What POST /_local/pay needs; without it (no callback route in the template) it answers 501. */
   payments?: LocalPaymentsOptions;
+  /** What POST /_local/faults switches; a fault without its control answers 501. */
+  faults?: LocalFaultControls;
+  /** What GET /_local/queues reports; without it, 501. */
+  queues?: LocalQueuesOptions;
+}
+
+/** Switches for the failure drill: `true` is up (working), `false` down. */
+export interface LocalFaultControls {
+  /** Pauses or resumes the ticket issuer's queue mapping(s); absent when the template has none. */
+  ticketIssuer?: (up: boolean) => void;
+  /** Makes every publish to Kinesis fail, or go through again. */
+  eventStream?: (up: boolean) => void;
+}
+
+export interface LocalQueuesOptions {
+  sqs: SQSClient;
+  /** Every SQS queue of the template, dead-letter queues included. */
+  queues: ReadonlyArray<{ name: string; url: string }>;
 }
 
 export interface LocalPaymentsOptions {
@@ -31,6 +50,8 @@ export function localEndpoints(auth: LocalAuth, options: LocalEndpointsOptions =
   return {
     'POST /_local/token': tokenEndpoint(auth),
     'POST /_local/pay': options.payments ? payEndpoint(options.payments) : paymentsUnavailable,
+    'POST /_local/faults': faultsEndpoint(options.faults ?? {}),
+    'GET /_local/queues': options.queues ? queuesEndpoint(options.queues) : queuesUnavailable,
   };
 }
 
@@ -93,6 +114,57 @@ function payEndpoint(options: LocalPaymentsOptions): LocalEndpoint {
     return contentType ? { ...answer, headers: { 'content-type': contentType } } : answer;
   };
 }
+
+export const faultsRequestSchema = z.strictObject({
+  ticketIssuer: z.enum(['down', 'up']).optional(),
+  eventStream: z.enum(['down', 'up']).optional(),
+});
+
+const FAULTS_REQUEST_SHAPE = '{ "ticketIssuer"?: "down" | "up", "eventStream"?: "down" | "up" }';
+
+/**
+ * `{ ticketIssuer?, eventStream? }` → 204 once every fault named is switched.
+ * A fault this template has nothing to switch for answers 501 and switches
+ * nothing.
+ */
+function faultsEndpoint(controls: LocalFaultControls): LocalEndpoint {
+  return async ({ body }) => {
+    const parsed = parseBody(body, faultsRequestSchema, FAULTS_REQUEST_SHAPE);
+    if (!parsed.ok) return parsed.response;
+    const switches: Array<() => void> = [];
+    for (const fault of ['ticketIssuer', 'eventStream'] as const) {
+      const state = parsed.data[fault];
+      if (state === undefined) continue;
+      const control = controls[fault];
+      if (!control) return problem(501, 'not-implemented', 'Not Implemented', FAULT_UNAVAILABLE[fault]);
+      switches.push(() => control(state === 'up'));
+    }
+    for (const flip of switches) flip();
+    return { statusCode: 204 };
+  };
+}
+
+const FAULT_UNAVAILABLE = {
+  ticketIssuer: 'this template has no SQS event source mapping on the ticket-outbox queue to pause',
+  eventStream: 'this local cloud has no Kinesis endpoint of its own to fail',
+};
+
+/** `{ "<queue name>": { "visible": n, "inFlight": n } }` for every queue of the template. */
+function queuesEndpoint(options: LocalQueuesOptions): LocalEndpoint {
+  return async () => {
+    const counts = await Promise.all(
+      options.queues.map(async ({ name, url }) => {
+        const { Attributes: attributes = {} } = await options.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        );
+        return [name, { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) }] as const;
+      }),
+    );
+    return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(Object.fromEntries(counts)) };
+  };
+}
+
+const queuesUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'no queues to report');
 
 const paymentsUnavailable: LocalEndpoint = async () =>
   problem(501, 'not-implemented', 'Not Implemented', 'this template has no POST /payments/callback route (or no OrdersTable) to pay through');

@@ -88,6 +88,8 @@ export interface FunctionSpec {
   environment: Record<string, unknown>;
   timeoutSeconds: number;
   memorySize: number;
+  /** The execution role (`Role: Fn::GetAtt [<role>, Arn]`), by logical id, when it is a role of the template. */
+  roleLogicalId?: string;
 }
 
 export type RouteAuthorization = 'NONE' | 'JWT' | 'AWS_IAM';
@@ -315,6 +317,7 @@ function readFunction(logicalId: string, resource: CloudFormationResource, templ
     );
   }
   const environment = props.optionalObject('Environment');
+  const roleLogicalId = getAttTarget(props.value('Role'), 'Arn');
   return {
     logicalId,
     handler: props.string('Handler'),
@@ -322,6 +325,7 @@ function readFunction(logicalId: string, resource: CloudFormationResource, templ
     environment: environment ? (props.nested(environment, 'Environment').optionalObject('Variables') ?? {}) : {},
     timeoutSeconds: props.optionalNumber('Timeout') ?? DEFAULT_LAMBDA_TIMEOUT_SECONDS,
     memorySize: props.optionalNumber('MemorySize') ?? DEFAULT_LAMBDA_MEMORY_MB,
+    ...(roleLogicalId !== undefined && template.typeOf(roleLogicalId) === 'AWS::IAM::Role' ? { roleLogicalId } : {}),
   };
 }
 

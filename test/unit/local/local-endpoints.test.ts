@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { LocalEndpoint, LocalRequest } from '../../../infra/local/http-gateway';
@@ -13,6 +14,7 @@ const ORDER_ID = '0193a8c2-7d4e-7b1a-9f3c-2e5d8a6b4c10';
 const NOW_MS = Date.parse('2026-11-25T08:00:00Z');
 
 const dynamodb = mockClient(DynamoDBClient);
+const sqs = mockClient(SQSClient);
 
 interface Received {
   path: string;
@@ -137,5 +139,103 @@ describe('Endpoint: POST /_local/pay', () => {
     const unavailable = localEndpoints(auth)['POST /_local/pay'] as LocalEndpoint;
 
     expect((await unavailable(request({ orderId: ORDER_ID }))).statusCode).toBe(501);
+  });
+});
+
+describe('Endpoint: POST /_local/faults', () => {
+  let auth: LocalAuth;
+
+  beforeAll(async () => {
+    auth = await LocalAuth.create();
+  });
+
+  function withControls() {
+    const switched: string[] = [];
+    const faults = localEndpoints(auth, {
+      faults: {
+        ticketIssuer: (up) => switched.push(`ticketIssuer ${up ? 'up' : 'down'}`),
+        eventStream: (up) => switched.push(`eventStream ${up ? 'up' : 'down'}`),
+      },
+    })['POST /_local/faults'] as LocalEndpoint;
+    return { faults, switched };
+  }
+
+  it('switches each fault named and answers 204 with no body', async () => {
+    const { faults, switched } = withControls();
+
+    const down = await faults(request({ ticketIssuer: 'down', eventStream: 'down' }));
+    const up = await faults(request({ eventStream: 'up' }));
+
+    expect(down).toEqual({ statusCode: 204 });
+    expect(up).toEqual({ statusCode: 204 });
+    expect(switched).toEqual(['ticketIssuer down', 'eventStream down', 'eventStream up']);
+  });
+
+  it('answers 204 to an empty object, switching nothing', async () => {
+    const { faults, switched } = withControls();
+
+    expect(await faults(request({}))).toEqual({ statusCode: 204 });
+    expect(switched).toEqual([]);
+  });
+
+  it.each([
+    ['a body that is not JSON', 'down'],
+    ['an unknown state', { ticketIssuer: 'off' }],
+    ['an unknown fault', { database: 'down' }],
+    ['a list', ['ticketIssuer']],
+    ['a boolean state', { eventStream: false }],
+  ])('answers 400 problem+json for %s, switching nothing', async (_, body) => {
+    const { faults, switched } = withControls();
+
+    const response = await faults(request(body));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ type: '/problems/validation', status: 400 });
+    expect(switched).toEqual([]);
+  });
+
+  it('answers 501 for a fault the template has nothing to switch for, switching nothing else', async () => {
+    const switched: string[] = [];
+    const faults = localEndpoints(auth, { faults: { eventStream: (up) => switched.push(String(up)) } })['POST /_local/faults'] as LocalEndpoint;
+
+    const response = await faults(request({ eventStream: 'down', ticketIssuer: 'down' }));
+
+    expect(response.statusCode).toBe(501);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ type: '/problems/not-implemented', detail: expect.stringContaining('ticket-outbox') });
+    expect(switched).toEqual([]);
+  });
+});
+
+describe('Endpoint: GET /_local/queues', () => {
+  beforeEach(() => {
+    sqs.reset();
+  });
+
+  it('counts the visible and in-flight messages of every queue, by name', async () => {
+    sqs
+      .on(GetQueueAttributesCommand, { QueueUrl: 'http://sqs/ticket-outbox' })
+      .resolves({ Attributes: { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '1' } })
+      .on(GetQueueAttributesCommand, { QueueUrl: 'http://sqs/ticket-outbox-dlq' })
+      .resolves({ Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' } });
+    const queues = localEndpoints(await LocalAuth.create(), {
+      queues: {
+        sqs: new SQSClient({ region: 'us-east-1' }),
+        queues: [
+          { name: 'ticket-outbox', url: 'http://sqs/ticket-outbox' },
+          { name: 'ticket-outbox-dlq', url: 'http://sqs/ticket-outbox-dlq' },
+        ],
+      },
+    })['GET /_local/queues'] as LocalEndpoint;
+
+    const response = await queues(request(''));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ 'ticket-outbox': { visible: 3, inFlight: 1 }, 'ticket-outbox-dlq': { visible: 0, inFlight: 0 } });
+    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, {
+      QueueUrl: 'http://sqs/ticket-outbox',
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    });
   });
 });

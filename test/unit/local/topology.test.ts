@@ -35,7 +35,7 @@ describe('Function: readTopology', () => {
       expect(topology.tables.find((t) => t.logicalId === 'OrdersTable')).toMatchObject({
         tableName: 'OrdersTable',
         streamViewType: 'NEW_AND_OLD_IMAGES',
-        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'byUser' }), expect.objectContaining({ indexName: 'overdue' })],
+        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'overdue' })],
       });
     });
 
@@ -242,6 +242,19 @@ describe('Function: readTopology', () => {
 
       expect(readTopology(app).functions).toEqual([
         { logicalId: 'Fn', handler: 'index.handler', codeDir: join(ASSEMBLY_DIR, 'asset.abc'), environment: { A: '1' }, timeoutSeconds: 3, memorySize: 128 },
+      ]);
+    });
+
+    it("names the function's execution role when it is a role of the template", () => {
+      const app = templateWith({
+        FnRole: { Type: 'AWS::IAM::Role', Properties: {} },
+        Fn: lambda({ 'aws:asset:path': 'asset.abc' }, { Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } }),
+        Other: lambda({ 'aws:asset:path': 'asset.def' }, { Role: 'arn:aws:iam::123456789012:role/elsewhere' }),
+      });
+
+      expect(readTopology(app).functions.map((fn) => [fn.logicalId, fn.roleLogicalId])).toEqual([
+        ['Fn', 'FnRole'],
+        ['Other', undefined],
       ]);
     });
 
