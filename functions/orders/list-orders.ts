@@ -1,10 +1,10 @@
-import { orderServices } from '../../lib/aws/order-services';
+import { orderViewServices } from '../../lib/aws/view-services';
 import { httpHandler, json } from '../../lib/http';
 import { listOrdersQuerySchema } from '../../lib/orders/requests';
 
-const orders = orderServices();
+const views = orderViewServices();
 
-/** GET /orders?limit=&cursor=: the caller's orders, newest first. */
+/** GET /orders?limit=&cursor=, from the read model: the caller's orders, newest first. */
 export const handler = httpHandler({ auth: 'user', query: listOrdersQuerySchema }, async ({ caller, query }) =>
-  json(200, await orders.list(caller.userId, query.limit, query.cursor)),
+  json(200, await views.listForUser(caller.userId, query.limit, query.cursor)),
 );

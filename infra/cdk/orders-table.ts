@@ -28,13 +28,6 @@ export class OrdersTable extends Construct {
       deletionProtection: !props.ephemeral,
       removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-    // A user's orders, newest first.
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'byUser',
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
     // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
     this.table.addGlobalSecondaryIndex({
       indexName: 'overdue',

@@ -7,6 +7,7 @@ import type { TicketingFunction } from './ticketing-function';
 export interface StatefulResources {
   readonly ledger: ITable;
   readonly orders: ITable;
+  readonly orderViews: ITable;
   readonly orderEvents: IStream;
   readonly ticketOutbox: IQueue;
   readonly settings: OrderSettings;
@@ -25,7 +26,7 @@ export interface OrderSettings {
  * actions and sets exactly the environment variables naming what it touches, so
  * a function's environment and its permissions cannot drift apart.
  */
-export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'readiness' | 'orders:read' | 'orders:readWrite' | 'payments';
+export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'readiness' | 'orderViews:read' | 'orders:readWrite' | 'payments';
 
 export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resources: StatefulResources): void {
   switch (access) {
@@ -37,11 +38,10 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
       resources.ledger.grantReadWriteData(fn);
       return;
-    case 'orders:read':
-      // The order use cases are built with both tables; reading orders needs only the orders table.
-      fn.addEnvironment('ORDERS_TABLE_NAME', resources.orders.tableName);
-      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
-      resources.orders.grantReadData(fn);
+    case 'orderViews:read':
+      // Travellers read the read model, never the orders table.
+      fn.addEnvironment('ORDER_VIEW_TABLE_NAME', resources.orderViews.tableName);
+      resources.orderViews.grantReadData(fn);
       return;
     case 'orders:readWrite':
       // An order change and its seat-ledger change are one transaction over both tables.

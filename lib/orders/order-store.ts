@@ -1,21 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidRequestError } from '../domain-error';
 import type { TransactItem } from '../ledger/seat-ledger';
 import { OrderVersionConflictError } from './errors';
 import type { Order } from './order';
-import { BY_USER_INDEX, OVERDUE_INDEX, OVERDUE_SHARDS, orderKeys } from './order-keys';
+import { OVERDUE_INDEX, OVERDUE_SHARDS, orderKeys } from './order-keys';
 
 export interface IdempotencyRecord {
   requestHash: string;
   orderId: string;
   /** The first response's body, answered again to a retry. */
   response: unknown;
-}
-
-export interface OrderPage {
-  orders: Order[];
-  nextCursor?: string;
 }
 
 /** Orders on DynamoDB: every change is a conditional put on the version the writer read. */
@@ -28,25 +22,6 @@ export class OrderStore {
   async get(orderId: string): Promise<Order | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.order(orderId), ConsistentRead: true }));
     return Item ? fromItem(Item) : undefined;
-  }
-
-  /** A user's orders, newest first. */
-  async listByUser(userId: string, limit: number, cursor?: string): Promise<OrderPage> {
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: BY_USER_INDEX,
-        KeyConditionExpression: 'gsi1pk = :user',
-        ExpressionAttributeValues: { ':user': orderKeys.userPartition(userId) },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, orderKeys.userPartition(userId)) } : {}),
-      }),
-    );
-    return {
-      orders: (page.Items ?? []).map(fromItem),
-      ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
-    };
   }
 
   /** RESERVED orders whose payment window closed before `nowIso`, one shard page at a time. */
@@ -110,7 +85,6 @@ function toItem(order: Order): Record<string, unknown> {
   const shard = [...order.orderId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % OVERDUE_SHARDS;
   return {
     ...orderKeys.order(order.orderId),
-    ...orderKeys.byUser(order.userId, order.createdAt, order.orderId),
     // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
     ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
     ...order,
@@ -118,30 +92,6 @@ function toItem(order: Order): Record<string, unknown> {
 }
 
 function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, overduePk: _o1, overdueSk: _o2, ...order } = item;
+  const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, ...order } = item;
   return order as unknown as Order;
-}
-
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-/** A cursor this store issued for this user's listing (exactly the index's key, all strings), or a 400. */
-function decodeCursor(cursor: string, userPartition: string): Record<string, string> {
-  const refuse = (cause?: unknown) =>
-    new InvalidRequestError('cursor is not one this API issued', { cause, errors: [{ path: 'cursor', message: 'unknown cursor' }] });
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (cause) {
-    throw refuse(cause);
-  }
-  const fields = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    !Array.isArray(key) &&
-    Object.keys(key).sort().join() === fields.join() &&
-    Object.values(key).every((v) => typeof v === 'string' && v.length > 0) &&
-    (key as Record<string, string>).gsi1pk === userPartition;
-  if (!valid) throw refuse();
-  return key as Record<string, string>;
 }

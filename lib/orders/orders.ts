@@ -130,11 +130,6 @@ export class Orders {
     return toView(await this.owned(userId, orderId));
   }
 
-  async list(userId: string, limit: number, cursor?: string): Promise<{ orders: OrderView[]; nextCursor?: string }> {
-    const page = await this.store.listByUser(userId, limit, cursor);
-    return { orders: page.orders.map(toView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-  }
-
   /** RESERVED → CANCELLED with its seats and passenger claims given back at once; again → the same answer. */
   async cancel(userId: string, orderId: string): Promise<OrderView> {
     return this.retryOnRace(async () => {

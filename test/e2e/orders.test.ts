@@ -59,7 +59,10 @@ function pay(orderId: string, amount: number, options: { paymentId?: string; sec
 }
 
 const free = async (serviceId: string) => (await call('GET', `/services/${serviceId}/availability?from=VNP&to=AOH`)).body.classes.second.available as number;
-const statusOf = async (token: string, orderId: string) => (await call('GET', `/orders/${orderId}`, { token })).body.status as string;
+const statusOf = async (token: string, orderId: string) => (await call('GET', `/orders/${orderId}`, { token })).body.status as string | undefined;
+
+/** Orders are read from the read model, which follows the writes through the stream within moments. */
+const eventuallyStatus = (token: string, orderId: string, status: string) => eventually(async () => expect(await statusOf(token, orderId)).toBe(status), 20_000);
 
 describe('HTTP API: orders and payments on the local cloud', () => {
   it('reserves, takes a signed payment once and shows the order PAID', async () => {
@@ -72,7 +75,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect(await pay(orderId, amount, { paymentId })).toMatchObject({ status: 200, body: { orderId, status: 'PAID' } });
     expect(await pay(orderId, amount, { paymentId })).toMatchObject({ status: 200, body: { orderId, status: 'PAID' } });
 
-    expect(await statusOf(alice, orderId)).toBe('PAID');
+    await eventuallyStatus(alice, orderId, 'PAID');
     expect(await free(serviceId)).toBe(4);
   });
 
@@ -86,13 +89,14 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect(await pay(orderId, amount + 1)).toMatchObject({ status: 409, body: { type: '/problems/payment-mismatch' } });
     expect(await pay(orderId, amount, { status: 'FAILED' })).toMatchObject({ status: 200, body: { status: 'RESERVED' } });
 
-    expect(await statusOf(alice, orderId)).toBe('RESERVED');
+    await eventuallyStatus(alice, orderId, 'RESERVED');
   });
 
   it('cancels a reserved order at once, repeats the answer, refuses a payment for it, and hides it from other users', async () => {
     const serviceId = await publish();
     const { orderId, amount } = (await reserve(alice, serviceId)).body;
 
+    await eventuallyStatus(alice, orderId, 'RESERVED');
     expect((await call('GET', `/orders/${orderId}`, { token: bob })).status).toBe(404);
     expect((await call('POST', `/orders/${orderId}/cancel`, { token: bob })).status).toBe(404);
     expect(await call('POST', `/orders/${orderId}/cancel`, { token: alice })).toMatchObject({ status: 200, body: { orderId, status: 'CANCELLED' } });
@@ -147,6 +151,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     const made = [];
     for (let i = 0; i < 3; i++) made.push((await reserve(carol, serviceId)).body.orderId);
 
+    await eventually(async () => expect((await call('GET', '/orders?limit=3', { token: carol })).body.orders).toHaveLength(3), 20_000);
     const first = await call('GET', '/orders?limit=2', { token: carol });
     const second = await call('GET', `/orders?limit=2&cursor=${first.body.nextCursor}`, { token: carol });
 
@@ -164,7 +169,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     const resale = await reserve(bob, serviceId);
     expect(resale.status).toBe(201);
 
-    await eventually(async () => expect(await statusOf(alice, late.orderId)).toBe('EXPIRED'), 20_000);
+    await eventuallyStatus(alice, late.orderId, 'EXPIRED');
     expect(await pay(late.orderId, late.amount)).toMatchObject({ status: 200, body: { status: 'REFUND_REQUIRED' } });
     expect(await pay(resale.body.orderId, resale.body.amount)).toMatchObject({ status: 200, body: { status: 'PAID' } });
   });

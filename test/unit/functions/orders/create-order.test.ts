@@ -106,7 +106,7 @@ describe('Function: create-order', () => {
       {
         Put: {
           TableName: ORDERS_TABLE,
-          Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', gsi1pk: `USER#${TRAVELLER}`, userId: TRAVELLER, status: 'RESERVED', version: 1, passengers: [LI_LEI], overdueSk: body.expiresAt },
+          Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', userId: TRAVELLER, status: 'RESERVED', version: 1, passengers: [LI_LEI], overdueSk: body.expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, ORDER_ID, orderItem, orderKey, ORDERS_TABLE, setOrderEnv } from './order-items';
+import { anOrder, ORDER_ID, setOrderEnv, VIEW_TABLE, viewItem, viewKey } from './order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
@@ -17,10 +17,10 @@ async function call(event: APIGatewayProxyEventV2) {
 describe('Function: get-order', () => {
   afterEach(() => db.reset());
 
-  it("answers 200 with the caller's order, read consistently, without the passengers' ID numbers", async () => {
+  it("answers 200 with the caller's order from the read model, without the passengers' ID numbers", async () => {
     // Prepare
     const order = anOrder();
-    db.on(GetCommand, { Key: orderKey(ORDER_ID) }).resolves({ Item: orderItem(order) });
+    db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(order) });
 
     // Act
     const { status, body } = await call(loadEvent('orders/get-order.json'));
@@ -40,13 +40,13 @@ describe('Function: get-order', () => {
       expiresAt: order.expiresAt,
       createdAt: order.createdAt,
     });
-    expect(db.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: ORDERS_TABLE, Key: orderKey(ORDER_ID), ConsistentRead: true });
+    expect(db.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: VIEW_TABLE, Key: viewKey(ORDER_ID) });
   });
 
   it('shows the tickets of a ticketed order', async () => {
     // Prepare
     const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH' }];
-    db.on(GetCommand, { Key: orderKey(ORDER_ID) }).resolves({ Item: orderItem(anOrder({ status: 'TICKETED', version: 3, paymentId: 'pay-1', tickets })) });
+    db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(anOrder({ status: 'TICKETED', version: 3, paymentId: 'pay-1', tickets })) });
 
     // Act
     const { status, body } = await call(loadEvent('orders/get-order.json'));
@@ -58,8 +58,8 @@ describe('Function: get-order', () => {
 
   it("answers 404 to another user's order, exactly as to an order that does not exist", async () => {
     // Prepare
-    db.on(GetCommand, { Key: orderKey(ORDER_ID) }).resolves({ Item: orderItem(anOrder({ userId: 'b7c1d2e3-0000-4a5b-8c9d-1e2f3a4b5c6d' })) });
-    db.on(GetCommand, { Key: orderKey('missing') }).resolves({});
+    db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(anOrder({ userId: 'b7c1d2e3-0000-4a5b-8c9d-1e2f3a4b5c6d' })) });
+    db.on(GetCommand, { Key: viewKey('missing') }).resolves({});
 
     // Act
     const someoneElses = await call(loadEvent('orders/get-order.json'));

@@ -3,14 +3,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, orderItem, ORDERS_TABLE, setOrderEnv, TRAVELLER } from './order-items';
+import { anOrder, setOrderEnv, TRAVELLER, VIEW_TABLE, viewItem } from './order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
 
 const newer = anOrder({ orderId: 'ord-2', createdAt: '2026-11-25T20:05:00.000Z', status: 'PAID', version: 2, paymentId: 'pay-2' });
 const older = anOrder({ orderId: 'ord-1', createdAt: '2026-11-25T19:00:00.000Z', status: 'CANCELLED', version: 2 });
-const lastKey = { pk: 'ORDER#ord-1', sk: 'ORDER', gsi1pk: `USER#${TRAVELLER}`, gsi1sk: '2026-11-25T19:00:00.000Z#ord-1' };
+const lastKey = { pk: 'VIEW#ord-1', sk: 'VIEW', gsi1pk: `USER#${TRAVELLER}`, gsi1sk: '2026-11-25T19:00:00.000Z#ord-1' };
 
 const withQuery = (query: Record<string, string>) => loadEvent('orders/list-orders.json', { queryStringParameters: query });
 
@@ -25,7 +25,7 @@ describe('Function: list-orders', () => {
 
   it("queries the caller's orders newest first and answers them in that order with a cursor to the next page", async () => {
     // Prepare
-    db.on(QueryCommand).resolves({ Items: [orderItem(newer), orderItem(older)], LastEvaluatedKey: lastKey });
+    db.on(QueryCommand).resolves({ Items: [viewItem(newer), viewItem(older)], LastEvaluatedKey: lastKey });
 
     // Act
     const { status, body } = await call(loadEvent('orders/list-orders.json'));
@@ -35,7 +35,7 @@ describe('Function: list-orders', () => {
     expect((body.orders as { orderId: string }[]).map((o) => o.orderId)).toEqual(['ord-2', 'ord-1']);
     expect(body.nextCursor).toEqual(expect.any(String));
     expect(db.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      TableName: ORDERS_TABLE,
+      TableName: VIEW_TABLE,
       IndexName: 'byUser',
       KeyConditionExpression: 'gsi1pk = :user',
       ExpressionAttributeValues: { ':user': `USER#${TRAVELLER}` },
@@ -46,7 +46,7 @@ describe('Function: list-orders', () => {
 
   it('continues after the last order of the previous page when given its cursor', async () => {
     // Prepare
-    db.on(QueryCommand).resolvesOnce({ Items: [orderItem(newer), orderItem(older)], LastEvaluatedKey: lastKey }).resolves({ Items: [] });
+    db.on(QueryCommand).resolvesOnce({ Items: [viewItem(newer), viewItem(older)], LastEvaluatedKey: lastKey }).resolves({ Items: [] });
     const first = await call(withQuery({ limit: '2' }));
 
     // Act

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Order } from '../../../../lib/orders';
+import { orderViewKeys } from '../../../../lib/views/order-view-store';
 
 /**
  * Items as the orders and seat-ledger tables hold them, for handler tests that
@@ -17,7 +18,18 @@ export function setOrderEnv(): void {
   process.env.ORDERS_TABLE_NAME = ORDERS_TABLE;
   process.env.HOLD_TTL_SECONDS = '900';
   process.env.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET;
+  process.env.ORDER_VIEW_TABLE_NAME = VIEW_TABLE;
 }
+
+export const VIEW_TABLE = 'order-views';
+
+/** An order as the read model holds it: keyed by order and by user, no passengers' ID numbers. */
+export function viewItem(order: Order): Record<string, unknown> {
+  const { passengers: _passengers, holdId: _hold, paymentId: _payment, ...rest } = order;
+  return { ...orderViewKeys.view(order.orderId), ...orderViewKeys.byUser(order.userId, order.createdAt, order.orderId), ...rest };
+}
+
+export const viewKey = (orderId: string) => orderViewKeys.view(orderId);
 
 /** The `sub` of the traveller in events/orders/*.json. */
 export const TRAVELLER = '3f6e2a10-8c1d-4b7e-9a55-2d0c7b1e4f21';
@@ -53,13 +65,11 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
   };
 }
 
-/** The order item: its keys, the byUser index keys, and the overdue index keys while RESERVED. */
+/** The order item: its keys, and the overdue index keys while RESERVED. */
 export function orderItem(order: Order): Record<string, unknown> {
   return {
     pk: `ORDER#${order.orderId}`,
     sk: 'ORDER',
-    gsi1pk: `USER#${order.userId}`,
-    gsi1sk: `${order.createdAt}#${order.orderId}`,
     ...(order.status === 'RESERVED' ? { overduePk: 'RESERVED#0', overdueSk: order.expiresAt } : {}),
     ...order,
   };
