@@ -1,4 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
+import { applyNagChecks } from './nag';
 import { TicketingStack } from './ticketing-stack';
 
 export interface TicketingAppOptions {
@@ -14,6 +15,11 @@ export interface TicketingAppOptions {
    * @default true
    */
   validate?: boolean;
+  /**
+   * Run the AWS Solutions checks (cdk-nag) at synthesis: an unacknowledged finding fails the synth.
+   * @default the context value `nag` (`cdk synth -c nag=true`), else false
+   */
+  nag?: boolean;
 }
 
 export interface TicketingApp {
@@ -61,6 +67,7 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
   });
   Tags.of(app).add('project', 'ticketing');
   Tags.of(app).add('stage', stage);
+  if (options.nag ?? booleanContext(app, 'nag')) applyNagChecks(app, stack);
   return { app, stack };
 }
 

@@ -4,6 +4,7 @@ import { API_ROUTES } from './api-routes';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
+import { Observability } from './observability';
 import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
@@ -31,6 +32,7 @@ export class TicketingStack extends Stack {
   readonly httpApi: TicketingHttpApi;
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -45,6 +47,7 @@ export class TicketingStack extends Stack {
     const resources: StatefulResources = {
       ledger: this.ledger.table,
       orders: this.orders.table,
+      orderViews: this.orderViews.table,
       orderEvents: this.messaging.orderEvents,
       ticketOutbox: this.messaging.ticketOutbox,
       settings: props.orderSettings,
@@ -67,6 +70,9 @@ export class TicketingStack extends Stack {
       namePrefix: props.namePrefix,
       logRemovalPolicy: removalPolicy,
     });
+
+    // Last: it watches every function, table, stream and queue built above.
+    this.observability = new Observability(this, 'Observability', { dashboardName: `${props.namePrefix}ticketing-${props.stage}` });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

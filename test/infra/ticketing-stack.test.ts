@@ -4,7 +4,7 @@ import { createTicketingApp } from '../../infra/cdk/ticketing-app';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
 
 type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
-type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orders:read' | 'orders:readWrite' | 'payments';
+type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orderViews:read' | 'orders:readWrite' | 'payments';
 
 /** The contract, written out independently of the route table the stack is built from. */
 const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
@@ -19,8 +19,8 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'DELETE /inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
   { routeKey: 'GET /inventory/availability', functionId: 'GetInventoryAvailabilityFunction', auth: 'AWS_IAM', access: 'read' },
   { routeKey: 'POST /orders', functionId: 'CreateOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
-  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orders:read' },
-  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orders:read' },
+  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:read' },
+  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:read' },
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
@@ -302,8 +302,9 @@ describe('Stack: TicketingStack', () => {
 
     it.each(EXPECTED_ROUTES)('gives $functionId only the resource names it needs', ({ functionId, access }) => {
       const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
-      if (access !== 'none') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
-      if (access.startsWith('orders:') || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
+      if (access !== 'none' && access !== 'orderViews:read') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (access === 'orderViews:read') expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
+      if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
       if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret';
       if (access === 'readiness') {
@@ -364,18 +365,21 @@ describe('Stack: TicketingStack', () => {
       },
     );
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:read'))('lets $functionId read orders but write nothing', ({ functionId }) => {
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orderViews:read'))('lets $functionId read the order view and nothing else', ({ functionId }) => {
+      const dynamo = statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+
       for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOf(functionId)).not.toContain(write);
       expect(actionsOf(functionId)).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
+      expect(JSON.stringify(dynamo.map((st) => st.Resource))).not.toMatch(/OrdersTable|SeatLedgerTable/);
     });
   });
 
   describe('Construct: OrdersTable', () => {
-    it('streams new and old images of every order change, keeps PITR and indexes orders by user and by expiry', () => {
+    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry only', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser' }), Match.objectLike({ IndexName: 'overdue' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' })],
       });
       expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
     });

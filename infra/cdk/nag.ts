@@ -1,0 +1,181 @@
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { findDeadLetterQueues, pathInStack } from './monitored-resources';
+import type { TicketingStack } from './ticketing-stack';
+
+/**
+ * Why each route without an authorizer needs none, by route key. A public route
+ * missing here stays an AwsSolutions-APIG4 finding and fails the nag test.
+ */
+export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'GET /healthz': 'Liveness probe for uptime checks and deploy smoke tests: answers 200 without touching any data.',
+  'GET /readyz': 'Readiness probe for uptime checks: reports whether the ledger table, the order-events stream and the ticket outbox answer a metadata call (DescribeTable, DescribeStreamSummary, GetQueueAttributes); returns no data.',
+  'GET /services': 'Timetable search: published services are public, as on 12306, so travellers search before signing in; read-only and bounded by the stage throttle.',
+  'GET /services/{serviceId}/availability': 'Remaining seats of a published service are public, shown before sign-in; read-only and bounded by the stage throttle.',
+  'GET /services/{serviceId}/seatmap': 'The seat map of a published service is public, shown before sign-in; read-only and bounded by the stage throttle.',
+  'POST /payments/callback':
+    "Called by the payment provider, which holds no Cognito token: the function first verifies the provider's HMAC signature over the raw body and its timestamp, answering 401 to an unsigned or stale callback.",
+};
+
+/** Actions that accept no resource but `*`, and what needs them. */
+const RESOURCELESS_ACTIONS: Readonly<Record<string, string>> = {
+  'xray:PutTraceSegments': 'active tracing',
+  'xray:PutTelemetryRecords': 'active tracing',
+  'xray:GetSamplingRules': 'active tracing',
+  'xray:GetSamplingTargets': 'active tracing',
+  'dynamodb:ListStreams': 'a DynamoDB stream event source',
+};
+const BASIC_EXECUTION_ROLE_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+
+/**
+ * Runs the AWS Solutions checks over the app at synthesis (a finding fails the
+ * synth) and acknowledges, resource by resource, the findings that hold by
+ * design, each with the reason it holds there. Call it once the stack is built:
+ * the acknowledgments are derived from what the stack contains.
+ */
+export function applyNagChecks(app: App, stack: TicketingStack): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  acknowledgeUserPool(stack);
+  acknowledgePublicRoutes(stack);
+  const constructs = stack.node.findAll();
+  const tables = tableLogicalIds(constructs);
+  for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);
+  for (const policy of constructs.filter((c): c is Policy => c instanceof Policy)) acknowledgePolicyWildcards(policy, tables);
+  for (const [queue, sources] of findDeadLetterQueues(stack)) acknowledgeDeadLetterQueue(queue, sources);
+}
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+function acknowledgeUserPool(stack: TicketingStack): void {
+  const pool = stack.identity.userPool;
+  acknowledge(
+    pool,
+    'AwsSolutions-COG1',
+    'The passenger pool requires 12 characters with upper case, lower case and digits but no symbol: length adds more strength than a symbol rule, and NIST SP 800-63B advises against composition rules.',
+  );
+  acknowledge(
+    pool,
+    'AwsSolutions-COG2',
+    "MFA is not required of passengers, who sign themselves up to buy tickets: a passenger's token reaches only that passenger's orders, and payment is authorised at the payment provider, never with this token.",
+  );
+  acknowledge(
+    pool,
+    'AwsSolutions-COG8',
+    'The passenger pool stays on the Essentials plan: Plus (threat protection) is billed per monthly active user, the pool holds only email addresses and passwords, and Cognito already locks a user out for increasing periods after repeated failed sign-ins.',
+  );
+}
+
+function acknowledgePublicRoutes(stack: TicketingStack): void {
+  for (const route of stack.node.findAll().filter((c): c is CfnRoute => c instanceof CfnRoute)) {
+    const authorization: unknown = Stack.of(route).resolve(route.authorizationType) ?? 'NONE';
+    const reason = PUBLIC_ROUTE_REASONS[route.routeKey];
+    if (authorization === 'NONE' && reason !== undefined) acknowledge(route, 'AwsSolutions-APIG4', `${route.routeKey}: ${reason}`);
+  }
+}
+
+function acknowledgeFunction(fn: LambdaFunction): void {
+  const name = pathInStack(fn);
+  if (fn.runtime.name === Runtime.NODEJS_22_X.name) {
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      `${name} runs on nodejs22.x, an LTS runtime Lambda supports until Node.js 22 reaches end of life: its bundle targets Node 20 so the local cloud runs the same bytes, and the pinned dependencies (middy 6, Powertools 2.35) are chosen for Node 20 and 22; nodejs24.x is a toolchain upgrade, not a setting.`,
+    );
+  }
+  // Only the role the function created for itself carries the basic execution policy.
+  if (fn.role && fn.node.tryFindChild('ServiceRole') === fn.role) {
+    acknowledge(
+      fn.role,
+      BASIC_EXECUTION_ROLE_FINDING,
+      `AWSLambdaBasicExecutionRole, maintained by AWS, lets ${name} write its own logs (logs:CreateLogGroup, CreateLogStream, PutLogEvents) and grants nothing else.`,
+    );
+  }
+}
+
+interface Statement {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+}
+
+/**
+ * Wildcard resources in a policy that are acceptable by construction: `*` for
+ * actions without resource-level permissions (X-Ray, ListStreams) and the
+ * `<table>/index/*` that CDK's table grants add. Any other wildcard stays a
+ * finding. The document is read with `toJSON()`, which, unlike resolving it,
+ * does not freeze it.
+ */
+function acknowledgePolicyWildcards(policy: Policy, tables: ReadonlyMap<string, string>): void {
+  const owner = pathInStack(policy.node.scope ?? policy);
+  const document = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: Statement[] } | undefined;
+  const allowed = (document?.Statement ?? []).filter((statement) => statement.Effect === 'Allow');
+
+  const starActions = [...new Set(allowed.filter((statement) => asArray(statement.Resource).includes('*')).flatMap((statement) => asArray(statement.Action)))];
+  if (starActions.length > 0 && starActions.every((action) => typeof action === 'string' && action in RESOURCELESS_ACTIONS)) {
+    const needs = [...new Set(starActions.map((action) => RESOURCELESS_ACTIONS[action as string]))].join(' and ');
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${owner}: IAM grants ${starActions.join(', ')} (for ${needs}) on no resource but "*"; no other action of this policy has a "*" resource.`,
+    );
+  }
+
+  // A table's index wildcard is excused only if every statement granting on it grants DynamoDB item actions alone.
+  const indexGrants = new Map<string, boolean>();
+  for (const statement of allowed) {
+    const itemActionsOnly = asArray(statement.Action).every((action) => typeof action === 'string' && action.startsWith('dynamodb:') && !action.includes('*'));
+    for (const tableId of asArray(statement.Resource).map(indexWildcardTable)) {
+      if (tableId !== undefined) indexGrants.set(tableId, (indexGrants.get(tableId) ?? true) && itemActionsOnly);
+    }
+  }
+  for (const [tableId, itemActionsOnly] of indexGrants) {
+    const table = tables.get(tableId);
+    if (!itemActionsOnly || table === undefined) continue;
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      `${owner}: CDK's grant on the ${table} table (${tableId}) also names ${tableId}.Arn/index/*, the table's secondary indexes; the wildcard spans only that table's own indexes, and the actions are DynamoDB item actions, no table administration.`,
+    );
+  }
+}
+
+function acknowledgeDeadLetterQueue(queue: Queue, sources: IConstruct[]): void {
+  // cdk-nag recognises a dead-letter queue named by a redrive policy; other dead-letter targets need saying so.
+  if (sources.some((source) => source instanceof Queue)) return;
+  acknowledge(
+    queue,
+    'AwsSolutions-SQS3',
+    `${pathInStack(queue)} is itself a dead-letter queue: ${sources.map(pathInStack).join(', ')} parks records that exhausted their retries here (an on-failure destination, not a redrive policy), to be inspected and redriven; a DLQ of a DLQ would only move them again.`,
+  );
+}
+
+/** Logical id → path of every DynamoDB table in the stack. */
+function tableLogicalIds(constructs: IConstruct[]): Map<string, string> {
+  const tables = constructs.filter((c): c is Table | TableV2 => c instanceof Table || c instanceof TableV2);
+  return new Map(tables.map((table) => [Stack.of(table).resolve((table.node.defaultChild as CfnElement).logicalId) as string, pathInStack(table)]));
+}
+
+/** The table of `{ "Fn::Join": ["", [{ "Fn::GetAtt": [table, "Arn"] }, "/index/*"]] }`, as CDK's table grants write it. */
+function indexWildcardTable(resource: unknown): string | undefined {
+  const join = isRecord(resource) ? resource['Fn::Join'] : undefined;
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1]) || join[1].length !== 2 || join[1][1] !== '/index/*') return undefined;
+  const getAtt = isRecord(join[1][0]) ? join[1][0]['Fn::GetAtt'] : undefined;
+  return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
