@@ -1,4 +1,5 @@
 import { Inventory } from '../ledger/inventory';
+import { countBusinessEvent } from '../observability/business-metrics';
 import { SeatLedger } from '../ledger/seat-ledger';
 import { Timetable } from '../timetable/timetable';
 import { TimetableStore } from '../timetable/timetable-store';
@@ -18,7 +19,7 @@ export function ledgerServices(): LedgerServices {
   if (!services) {
     const { LEDGER_TABLE_NAME } = loadConfig(['LEDGER_TABLE_NAME']);
     const db = dynamoDocumentClient();
-    const ledger = new SeatLedger(db, LEDGER_TABLE_NAME);
+    const ledger = new SeatLedger(db, LEDGER_TABLE_NAME, { onHoldConflict: () => countBusinessEvent('HoldConflicts') });
     const timetable = new Timetable(new TimetableStore(db, LEDGER_TABLE_NAME), ledger);
     services = { timetable, ledger, inventory: new Inventory(timetable, ledger) };
   }

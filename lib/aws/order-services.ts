@@ -1,3 +1,4 @@
+import { countBusinessEvent } from '../observability/business-metrics';
 import { OrderStore } from '../orders/order-store';
 import { Orders } from '../orders/orders';
 import { PassengerClaims } from '../orders/passenger-claims';
@@ -13,7 +14,7 @@ export function orderServices(): Orders {
     const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
     const { timetable, ledger } = ledgerServices();
     const db = dynamoDocumentClient();
-    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME), timetable, ledger, new PassengerClaims(db, ledger.tableName), { holdTtlSeconds: HOLD_TTL_SECONDS });
+    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME), timetable, ledger, new PassengerClaims(db, ledger.tableName), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
   }
   return orders;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../domain-error';
-import { HoldLostError, HoldStateError } from '../ledger/errors';
+import { HoldLostError, HoldStateError, SoldOutError } from '../ledger/errors';
+import type { CountBusinessEvent } from '../observability/business-metrics';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import { ServiceNotFoundError } from '../timetable/errors';
 import type { Timetable } from '../timetable/timetable';
@@ -33,6 +34,7 @@ export interface OrdersOptions {
   newId?: () => string;
   /** Attempts at a payment or cancel that lost a race with another writer of the same order. */
   maxAttempts?: number;
+  count?: CountBusinessEvent;
 }
 
 /** Thrown inside a transaction when a concurrent request with the same key won: answer its response. */
@@ -49,6 +51,7 @@ export class Orders {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly maxAttempts: number;
+  private readonly count: CountBusinessEvent;
 
   constructor(
     private readonly store: OrderStore,
@@ -60,6 +63,7 @@ export class Orders {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.count = options.count ?? (() => undefined);
   }
 
   /**
@@ -117,11 +121,13 @@ export class Orders {
         },
       );
     } catch (error) {
+      if (error instanceof SoldOutError) this.count('SoldOut');
       if (!(error instanceof IdempotencyRaceError)) throw error;
       const winner = await this.replay(userId, idempotencyKey, requestHash);
       if (winner) return winner;
       throw error;
     }
+    this.count('OrdersReserved');
     return { order: view as OrderView, replayed: false };
   }
 
@@ -164,6 +170,9 @@ export class Orders {
         return this.settle(refund, order);
       }
     });
+    if (outcome.kind === 'paid') this.count('OrdersPaid');
+    if (outcome.kind === 'refund-required') this.count('RefundsRequired');
+    if (outcome.kind === 'refused') this.count('PaymentRejected');
     if (outcome.kind === 'refused') throw outcome.error;
     return outcome;
   }
@@ -191,6 +200,7 @@ export class Orders {
         if (overdue.length < pageSize || progressed === 0) break;
       }
     }
+    this.count('OrdersExpired', expired);
     return expired;
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { type Order, OrderVersionConflictError, ticket } from '../orders';
 import type { OrderStore } from '../orders/order-store';
+import type { CountBusinessEvent } from '../observability/business-metrics';
 import { MAX_ISSUE_ATTEMPTS } from './constants';
 import { TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
 import { type TicketJob, parseTicketJob } from './ticket-job';
@@ -22,6 +23,7 @@ export interface TicketIssuerOptions {
   logger?: IssuerLogger;
   /** The DLQ drill (`TICKET_ISSUER_FAIL=always`): every job fails before it reads anything. */
   failEveryJob?: boolean;
+  count?: CountBusinessEvent;
 }
 
 /**
@@ -39,12 +41,14 @@ export class TicketIssuer {
   readonly #now: () => Date;
   readonly #logger: IssuerLogger | undefined;
   readonly #failEveryJob: boolean;
+  readonly #count: CountBusinessEvent;
 
   constructor(orders: Pick<OrderStore, 'get' | 'save'>, options: TicketIssuerOptions = {}) {
     this.#orders = orders;
     this.#now = options.now ?? (() => new Date());
     this.#logger = options.logger;
     this.#failEveryJob = options.failEveryJob ?? false;
+    this.#count = options.count ?? (() => undefined);
   }
 
   /**
@@ -72,6 +76,7 @@ export class TicketIssuer {
         throw error;
       }
       this.#logger?.info('tickets issued', { eventId: job.eventId, orderId: next.orderId, version: next.version, tickets: next.tickets?.length });
+      this.#count('TicketsIssued', next.tickets?.length ?? 0);
       return { kind: 'issued', order: next };
     }
     throw new TicketIssueContentionError(`job ${job.eventId}: order ${job.orderId} changed under each of ${MAX_ISSUE_ATTEMPTS} attempts`);

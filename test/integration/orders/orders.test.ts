@@ -35,13 +35,17 @@ beforeAll(async () => {
 
 beforeEach(() => {
   clock = Date.parse('2026-11-30T08:00:00Z');
+  counted = [];
 });
+
+let counted: string[] = [];
 
 function system() {
   const now = () => clock;
+  const count = (metric: string, value = 1) => counted.push(...Array.from({ length: value }, () => metric));
   const ledger = new SeatLedger(db, ledgerTable, { now });
   const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger, now);
-  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now }) };
+  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now, count }) };
 }
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
@@ -147,6 +151,19 @@ describe('Class: Orders', () => {
       await orders.reserve('bob', nextKey(), orderFor(serviceB, [HAN_MEIMEI]));
 
       await expect(orders.pay({ paymentId: 'late-2', orderId: lost.orderId, amount: lost.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'refund-required', order: { status: 'REFUND_REQUIRED' } });
+    });
+  });
+
+  describe('Business metrics', () => {
+    it('counts reservations, sell-outs, payments, rejected payments and refunds as they happen', async () => {
+      const serviceId = await train(1, ['A']);
+      const { orders } = system();
+      const { order } = await orders.reserve('alice', nextKey(), orderFor(serviceId));
+      await expect(orders.reserve('bob', nextKey(), orderFor(serviceId, [HAN_MEIMEI]))).rejects.toBeInstanceOf(SoldOutError);
+      await expect(orders.pay({ paymentId: 'm-1', orderId: order.orderId, amount: 1, currency: 'CNY', status: 'SUCCEEDED' })).rejects.toBeInstanceOf(PaymentMismatchError);
+      await orders.pay({ paymentId: 'm-2', orderId: order.orderId, amount: order.amount, currency: 'CNY', status: 'SUCCEEDED' });
+
+      expect(counted).toEqual(['OrdersReserved', 'SoldOut', 'PaymentRejected', 'OrdersPaid']);
     });
   });
 
