@@ -10,8 +10,6 @@ export function orderItem(order: Order): Record<string, unknown> {
   return {
     pk: `ORDER#${order.orderId}`,
     sk: 'ORDER',
-    gsi1pk: `USER#${order.userId}`,
-    gsi1sk: `${order.createdAt}#${order.orderId}`,
     ...(order.status === 'RESERVED' ? { overduePk: 'RESERVED#3', overdueSk: order.expiresAt } : {}),
     ...order,
   };
