@@ -56,6 +56,7 @@ export class TicketWorkers extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
     });
     this.issuer.addEnvironment('ORDERS_TABLE_NAME', props.orders.tableName);
+    this.issuer.addEnvironment('TICKET_ISSUER_FAIL', 'never');
     props.orders.grant(this.issuer, 'dynamodb:GetItem', 'dynamodb:PutItem');
     this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
 

@@ -14,6 +14,7 @@ import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
 import { LambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
+import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
 import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
 import { QueuePoller, queueMappings } from './queue-poller';
@@ -32,12 +33,24 @@ export interface LocalCloudOptions {
   env?: Record<string, string>;
   /** Seconds replacing the rate of every scheduled rule (LOCAL_SCHEDULE_SECONDS), so tests need not wait minutes. */
   scheduleSeconds?: number;
+  /**
+   * Seconds replacing every queue's visibility timeout, at provisioning and in the
+   * SQS pollers' receives (LOCAL_QUEUE_VISIBILITY_SECONDS), so a failing message
+   * reaches its dead-letter queue in seconds.
+   */
+  queueVisibilitySeconds?: number;
   /** Progress lines, and what the pollers and the scheduler report (retries, give-ups, function errors); silent by default. */
   log?: (line: string) => void;
 }
 
 export interface LocalCloud {
   url: string;
+  /**
+   * The SDK's variables for a client of the emulators: AWS_ENDPOINT_URL_SQS,
+   * _DYNAMODB, _DYNAMODB_STREAMS, _KINESIS (kinesis-local itself, not the fault
+   * proxy the functions publish through), AWS_REGION and the `local` credentials.
+   */
+  clientEnv: Record<string, string>;
   /** Milliseconds spent in each startup phase. */
   timings: StartupTimings;
   stop(): Promise<void>;
@@ -88,7 +101,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       removeOutdir();
     });
     const synthStarted = Date.now();
-    const topology = readTopology(synthesizeApp({ bundle: true, outdir }));
+    const topology = withQueueVisibilityTimeout(readTopology(synthesizeApp({ bundle: true, outdir })), options.queueVisibilitySeconds);
     const synthMs = Date.now() - synthStarted;
     log(`synthesized ${topology.functions.length} functions in ${seconds(synthMs)}`);
 
@@ -108,6 +121,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const resources = await provision(topology, clients);
     const provisionMs = Date.now() - provisionStarted;
     log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
+    if (options.queueVisibilitySeconds !== undefined) log(`every queue's visibility timeout is ${options.queueVisibilitySeconds} s by LOCAL_QUEUE_VISIBILITY_SECONDS`);
 
     const environments = new Map(
       topology.functions.map((fn) => [
@@ -178,7 +192,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(describeEventSources(topology, options.scheduleSeconds));
     readinessHold = undefined;
     const timings = { emulators: emulatorsMs, synth: synthMs, provision: provisionMs, seed: seedMs, total: Date.now() - started };
-    return { url, timings, stop };
+    return { url, clientEnv: { ...emulators.env }, timings, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,46 +1,23 @@
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../cdk/ticketing-function';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { clientEnvironmentLines, localCloudSettings } from './local-settings';
 
 /**
  * `npm start [-- --memory] [-- --no-seed]`: the local cloud on PORT.
  * Environment: PORT (3000), DATA_DIR (.data; ignored with --memory),
- * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default), LOCAL_SCHEDULE_SECONDS
- * (when set, every scheduled rule fires at this period instead of its rate).
+ * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default) and TICKET_ISSUER_FAIL
+ * (`always` makes the ticket issuer fail every job: the DLQ drill) replace the
+ * template's values for the functions that have them. Test-speed knobs, never in
+ * the template: LOCAL_SCHEDULE_SECONDS (when set, every scheduled rule fires at
+ * this period instead of its rate) and LOCAL_QUEUE_VISIBILITY_SECONDS (when set,
+ * every queue is provisioned with this visibility timeout instead of the
+ * template's, and the SQS pollers receive with it, so a failing message reaches
+ * its DLQ after maxReceiveCount receives within seconds).
+ * Once ready it prints `export AWS_ENDPOINT_URL_SQS=…` and the other SDK variables
+ * that point `npm run redrive` and the AWS CLI at the emulators.
  */
-const USAGE = 'usage: npm start -- [--memory] [--no-seed]';
-const DEFAULT_PORT = 3000;
-const DEV_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret';
 const SHUTDOWN_TIMEOUT_MS = 15_000;
-
-interface Settings {
-  port: number;
-  dataDir: string | undefined;
-  seed: boolean;
-  scheduleSeconds: number | undefined;
-  env: Record<string, string>;
-}
-
-function settings(args: readonly string[], env: NodeJS.ProcessEnv): Settings {
-  const unknown = args.filter((arg) => arg !== '--memory' && arg !== '--no-seed');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
-  const port = env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  const scheduleSeconds = env.LOCAL_SCHEDULE_SECONDS ? Number(env.LOCAL_SCHEDULE_SECONDS) : undefined;
-  if (scheduleSeconds !== undefined && !(Number.isFinite(scheduleSeconds) && scheduleSeconds > 0)) {
-    throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds, got ${env.LOCAL_SCHEDULE_SECONDS}`);
-  }
-  return {
-    port,
-    scheduleSeconds,
-    dataDir: args.includes('--memory') ? undefined : (env.DATA_DIR || join(PROJECT_ROOT, '.data')),
-    seed: !args.includes('--no-seed'),
-    env: {
-      PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
-      ...(env.HOLD_TTL_SECONDS ? { HOLD_TTL_SECONDS: env.HOLD_TTL_SECONDS } : {}),
-    },
-  };
-}
 
 async function main(): Promise<void> {
   // The runner's own SDK clients would print the SDK's Node 22 notice; functions are set likewise (lambda-runtime.ts).
@@ -69,7 +46,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
-  const options = settings(process.argv.slice(2), process.env);
+  const options = localCloudSettings(process.argv.slice(2), process.env, join(PROJECT_ROOT, '.data'));
   const storage = options.dataDir === undefined ? 'in memory (--memory)' : `data in ${relative(process.cwd(), options.dataDir) || '.'}`;
   console.log(`Starting the local cloud, ${storage}${options.seed ? '' : ', no demo timetable'}…`);
   cloud = await startLocalCloud({ ...options, log: (line) => console.log(`  ${line}`) });
@@ -80,6 +57,8 @@ async function main(): Promise<void> {
     `Ready in ${ms(timings.total)} (synth ${ms(timings.synth)}, emulators ready at ${ms(timings.emulators)}, provision ${ms(timings.provision)}, seed ${ms(timings.seed)}).`,
   );
   console.log(`Local cloud listening on ${cloud.url}`);
+  console.log('Point `npm run redrive` and the AWS CLI at its emulators (Kinesis without the /_local/faults switch) with:');
+  for (const line of clientEnvironmentLines(cloud.clientEnv)) console.log(`  ${line}`);
   console.log(`Try: curl -s '${cloud.url}/services?from=VNP&to=AOH&date=${today}'`);
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { freePorts } from '../../infra/local/emulators';
+import { parseClientEnvironment } from '../../infra/local/local-settings';
 
 /**
  * The local cloud as a user runs it (`npm start -- --memory`), in a child process
@@ -10,6 +11,12 @@ export interface LocalCloudProcess {
   url: string;
   /** A bearer token from POST /_local/token. */
   token(sub: string, admin?: boolean): Promise<string>;
+  /**
+   * The SDK variables it printed at startup (`export AWS_ENDPOINT_URL_SQS=…`, the
+   * DynamoDB and Kinesis endpoints, AWS_REGION and the `local` credentials): the
+   * environment for running a tool such as `npm run redrive` against it.
+   */
+  env(): Record<string, string>;
   /** What the process printed lately (its last 256 KiB). */
   output(): string;
   stop(): Promise<void>;
@@ -18,13 +25,17 @@ export interface LocalCloudProcess {
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** It prints the variables just after /readyz first answers 200. */
+const CLIENT_ENV_TIMEOUT_MS = 10_000;
 /** The functions log every request; keep the recent part only. */
 const OUTPUT_TAIL_CHARS = 256 * 1024;
 
-export async function startLocalCloudProcess(env: Record<string, string> = {}): Promise<LocalCloudProcess> {
+/** `seed: false` starts without the demo timetable (`--no-seed`), sooner, for tests that publish their own services. */
+export async function startLocalCloudProcess(env: Record<string, string> = {}, options: { seed?: boolean } = {}): Promise<LocalCloudProcess> {
   const [port] = await freePorts(1);
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['infra/local/main.ts', '--memory'], {
+  const args = ['infra/local/main.ts', '--memory', ...(options.seed === false ? ['--no-seed'] : [])];
+  const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     // Its own process group: stop() signals the runner and every emulator it started at once.
@@ -34,6 +45,14 @@ export async function startLocalCloudProcess(env: Record<string, string> = {}): 
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS));
   child.stdout?.on('data', keep);
+  // Read from the startup lines as they come (the tail of the output soon loses them).
+  let clientEnv: Record<string, string> = {};
+  let partialLine = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partialLine + chunk.toString('utf8')).split('\n');
+    partialLine = lines.pop() ?? '';
+    clientEnv = { ...clientEnv, ...parseClientEnvironment(lines.join('\n')) };
+  });
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   const killGroupNow = () => signalGroup(child, 'SIGKILL');
@@ -53,6 +72,7 @@ export async function startLocalCloudProcess(env: Record<string, string> = {}): 
 
   try {
     await waitUntilReady(url, child);
+    await waitForClientEnvironment(() => clientEnv, child);
   } catch (error) {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- local cloud output ---\n${output}`);
@@ -61,6 +81,7 @@ export async function startLocalCloudProcess(env: Record<string, string> = {}): 
   return {
     url,
     output: () => output,
+    env: () => ({ ...clientEnv }),
     stop,
     async token(sub, admin = false) {
       const response = await fetch(`${url}/_local/token`, {
@@ -104,6 +125,15 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
     await new Promise((wake) => setTimeout(wake, 250));
   }
   throw new Error(`GET ${url}/readyz did not answer 200 within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function waitForClientEnvironment(printed: () => Record<string, string>, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + CLIENT_ENV_TIMEOUT_MS;
+  while (printed().AWS_ENDPOINT_URL_SQS === undefined || printed().AWS_ENDPOINT_URL_DYNAMODB === undefined || printed().AWS_ENDPOINT_URL_KINESIS === undefined) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the local cloud exited (${child.exitCode ?? child.signalCode}) before it printed its endpoints`);
+    if (Date.now() > deadline) throw new Error(`the local cloud printed no AWS_ENDPOINT_URL_SQS/DYNAMODB/KINESIS within ${CLIENT_ENV_TIMEOUT_MS / 1000} s of being ready`);
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,0 +1,97 @@
+import type { LocalTopology } from './topology';
+
+/**
+ * What `npm start` reads from its arguments and environment (see main.ts), kept
+ * apart from main.ts so that it can be tested without starting anything.
+ */
+export interface LocalCloudSettings {
+  port: number;
+  /** Undefined with --memory. */
+  dataDir: string | undefined;
+  seed: boolean;
+  /** LOCAL_SCHEDULE_SECONDS. */
+  scheduleSeconds: number | undefined;
+  /** LOCAL_QUEUE_VISIBILITY_SECONDS. */
+  queueVisibilitySeconds: number | undefined;
+  /** Local values replacing the template's, for the functions that have the variable. */
+  env: Record<string, string>;
+}
+
+export const USAGE = 'usage: npm start -- [--memory] [--no-seed]';
+export const DEFAULT_PORT = 3000;
+export const DEV_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret';
+/** SQS accepts visibility timeouts of 0 to 12 hours; 0 would hand a failed message straight back. */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+const TICKET_ISSUER_FAIL_VALUES = ['never', 'always'];
+
+export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessEnv, defaultDataDir: string): LocalCloudSettings {
+  const unknown = args.filter((arg) => arg !== '--memory' && arg !== '--no-seed');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
+  const port = env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const scheduleSeconds = env.LOCAL_SCHEDULE_SECONDS ? Number(env.LOCAL_SCHEDULE_SECONDS) : undefined;
+  if (scheduleSeconds !== undefined && !(Number.isFinite(scheduleSeconds) && scheduleSeconds > 0)) {
+    throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds, got ${env.LOCAL_SCHEDULE_SECONDS}`);
+  }
+  const queueVisibilitySeconds = env.LOCAL_QUEUE_VISIBILITY_SECONDS ? Number(env.LOCAL_QUEUE_VISIBILITY_SECONDS) : undefined;
+  if (
+    queueVisibilitySeconds !== undefined &&
+    !(Number.isInteger(queueVisibilitySeconds) && queueVisibilitySeconds >= 1 && queueVisibilitySeconds <= MAX_VISIBILITY_TIMEOUT_SECONDS)
+  ) {
+    throw new Error(
+      `LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to ${MAX_VISIBILITY_TIMEOUT_SECONDS}, got ${env.LOCAL_QUEUE_VISIBILITY_SECONDS}`,
+    );
+  }
+  if (env.TICKET_ISSUER_FAIL && !TICKET_ISSUER_FAIL_VALUES.includes(env.TICKET_ISSUER_FAIL)) {
+    throw new Error(`TICKET_ISSUER_FAIL must be one of ${TICKET_ISSUER_FAIL_VALUES.join(', ')}, got ${env.TICKET_ISSUER_FAIL}`);
+  }
+  return {
+    port,
+    scheduleSeconds,
+    queueVisibilitySeconds,
+    dataDir: args.includes('--memory') ? undefined : env.DATA_DIR || defaultDataDir,
+    seed: !args.includes('--no-seed'),
+    env: {
+      PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
+      ...(env.HOLD_TTL_SECONDS ? { HOLD_TTL_SECONDS: env.HOLD_TTL_SECONDS } : {}),
+      ...(env.TICKET_ISSUER_FAIL ? { TICKET_ISSUER_FAIL: env.TICKET_ISSUER_FAIL } : {}),
+    },
+  };
+}
+
+/**
+ * The topology with every queue's visibility timeout replaced (LOCAL_QUEUE_VISIBILITY_SECONDS):
+ * the queues are provisioned with it and the SQS pollers receive with it, so a
+ * failing message reaches its dead-letter queue after maxReceiveCount receives in
+ * seconds rather than minutes. Unchanged without an override.
+ */
+export function withQueueVisibilityTimeout(topology: LocalTopology, seconds: number | undefined): LocalTopology {
+  if (seconds === undefined) return topology;
+  return { ...topology, queues: topology.queues.map((queue) => ({ ...queue, visibilityTimeout: seconds })) };
+}
+
+/** The SDK variables that point a client at the emulators; printed by `npm start` as lines `export NAME=value`. */
+export const CLIENT_ENVIRONMENT_KEYS = [
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_DYNAMODB_STREAMS',
+  'AWS_ENDPOINT_URL_KINESIS',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+] as const;
+
+/** `export NAME=value` for each client variable `env` has, in a fixed order. */
+export function clientEnvironmentLines(env: Readonly<Record<string, string>>): string[] {
+  return CLIENT_ENVIRONMENT_KEYS.filter((key) => env[key] !== undefined).map((key) => `export ${key}=${env[key]}`);
+}
+
+/** The variables of the `export NAME=value` lines in some output (the last value of each wins). */
+export function parseClientEnvironment(output: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const match of output.matchAll(/^\s*export (AWS_[A-Z_]+)=(\S+)\s*$/gm)) {
+    const [, key, value] = match;
+    if (key !== undefined && value !== undefined && (CLIENT_ENVIRONMENT_KEYS as readonly string[]).includes(key)) env[key] = value;
+  }
+  return env;
+}
