@@ -207,11 +207,14 @@ export async function freePorts(count: number): Promise<number[]> {
 /** Polls until the URL answers HTTP at all (any status); fails early if the child dies. */
 async function waitUntilServing(url: string, child: TrackedChild): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  // Probe before looking at the clock: a synchronous synth may have held the event
+  // loop past the deadline while the emulator became ready long ago.
+  for (;;) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) {
       throw new EmulatorError(`${child.name} exited before it was ready (${child.process.exitCode ?? child.process.signalCode}):\n${child.output()}`);
     }
     if (await answers(url)) return;
+    if (Date.now() >= deadline) break;
     await new Promise((wake) => setTimeout(wake, 50));
   }
   await stopChild(child, 'SIGKILL');

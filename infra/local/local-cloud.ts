@@ -1,6 +1,3 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -8,6 +5,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoTimetable } from './demo-timetable';
+import { cachedAssembly } from './assembly-cache';
 import { launchEmulators, type Emulators } from './emulators';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
@@ -92,18 +90,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // The emulators boot (JVM, kinesis-mock) while the app synthesizes, which blocks this thread.
     const launched = await launchEmulators({ dataDir: options.dataDir });
     cleanup.push(async () => (await launched.ready.catch(() => undefined))?.stop());
-    const outdir = await mkdtemp(join(tmpdir(), 'ticketing-local-'));
-    // Also when the process exits without stop() (a signal during startup).
-    const removeOutdir = () => rmSync(outdir, { recursive: true, force: true });
-    process.once('exit', removeOutdir);
-    cleanup.push(async () => {
-      process.off('exit', removeOutdir);
-      removeOutdir();
-    });
     const synthStarted = Date.now();
-    const topology = withQueueVisibilityTimeout(readTopology(synthesizeApp({ bundle: true, outdir })), options.queueVisibilitySeconds);
+    const assembly = cachedAssembly({ bundle: true }, (outdir) => synthesizeApp({ bundle: true, outdir }));
+    const topology = withQueueVisibilityTimeout(readTopology(assembly), options.queueVisibilitySeconds);
     const synthMs = Date.now() - synthStarted;
-    log(`synthesized ${topology.functions.length} functions in ${seconds(synthMs)}`);
+    log(`${assembly.cached ? 'reused the synthesized assembly of' : 'synthesized'} ${topology.functions.length} functions in ${seconds(synthMs)}`);
 
     const emulators = await launched.ready;
     const emulatorsMs = Date.now() - started;

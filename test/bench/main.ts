@@ -2,6 +2,7 @@ import { runAllocatorBench } from './allocator-bench';
 import type { BenchRow } from './bench-row';
 import { runLedgerBench } from './ledger-bench';
 import { runOrdersBench } from './orders-bench';
+import { runTicketsBench } from './tickets-bench';
 
 /** `npm run bench`: every benchmark, printed as one table. Figures, never pass/fail. */
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
     ['allocator', runAllocatorBench],
     ['ledger', runLedgerBench],
     ['orders', runOrdersBench],
+    ['tickets', runTicketsBench],
   ];
   const rows: BenchRow[] = [];
   for (const [name, run] of benches) {
