@@ -1,6 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, CfnTable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { statefulTable } from './stateful-table';
 
 export interface OrderViewTableProps {
   /** A throwaway (dev) stack: the table may be deleted with it. */
@@ -15,20 +15,10 @@ export class OrderViewTable extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderViewTableProps) {
     super(scope, id);
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !props.ephemeral,
-      removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    this.table = statefulTable(this, 'Table', {
+      logicalId: ORDER_VIEW_TABLE_LOGICAL_ID,
+      ephemeral: props.ephemeral,
+      indexes: [{ name: 'byUser', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'byUser',
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    (this.table.node.defaultChild as CfnTable).overrideLogicalId(ORDER_VIEW_TABLE_LOGICAL_ID);
   }
 }

@@ -1,6 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, CfnTable, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { statefulTable } from './stateful-table';
 
 export interface OrdersTableProps {
   /** A throwaway (dev) stack: the table may be deleted with it. */
@@ -19,22 +19,12 @@ export class OrdersTable extends Construct {
 
   constructor(scope: Construct, id: string, props: OrdersTableProps) {
     super(scope, id);
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
+    this.table = statefulTable(this, 'Table', {
+      logicalId: ORDERS_TABLE_LOGICAL_ID,
+      ephemeral: props.ephemeral,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !props.ephemeral,
-      removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
+      indexes: [{ name: 'overdue', partitionKey: 'overduePk', sortKey: 'overdueSk' }],
     });
-    // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'overdue',
-      partitionKey: { name: 'overduePk', type: AttributeType.STRING },
-      sortKey: { name: 'overdueSk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    (this.table.node.defaultChild as CfnTable).overrideLogicalId(ORDERS_TABLE_LOGICAL_ID);
   }
 }

@@ -1,13 +1,12 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, CfnTable, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { statefulTable } from './stateful-table';
 
 export interface SeatLedgerProps {
   /** A throwaway (dev) stack: the table may be deleted with it. */
   readonly ephemeral: boolean;
 }
 
-/** The logical id never changes, so a refactor of the construct tree cannot replace the retained table. */
 export const SEAT_LEDGER_LOGICAL_ID = 'SeatLedgerTable';
 export const BY_DATE_INDEX = 'byDate';
 
@@ -20,20 +19,10 @@ export class SeatLedger extends Construct {
 
   constructor(scope: Construct, id: string, props: SeatLedgerProps) {
     super(scope, id);
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !props.ephemeral,
-      removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    this.table = statefulTable(this, 'Table', {
+      logicalId: SEAT_LEDGER_LOGICAL_ID,
+      ephemeral: props.ephemeral,
+      indexes: [{ name: BY_DATE_INDEX, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: BY_DATE_INDEX,
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    (this.table.node.defaultChild as CfnTable).overrideLogicalId(SEAT_LEDGER_LOGICAL_ID);
   }
 }
