@@ -1,4 +1,3 @@
-import { InvalidRequestError } from '../domain-error';
 import type { Timetable } from '../timetable/timetable';
 import type { SeatClass } from '../timetable/service';
 import type { HoldPreferences, HoldRecord } from './hold';
@@ -26,9 +25,7 @@ export class Inventory {
   async hold(input: HoldInput): Promise<HoldRecord> {
     const service = await this.timetable.service(input.serviceId);
     const ride = this.timetable.ride(service, input.from, input.to);
-    if (!service.coaches.some((c) => c.seatClass === input.seatClass)) {
-      throw new InvalidRequestError(`${input.serviceId} has no ${input.seatClass} seats`, { errors: [{ path: 'seatClass', message: `no ${input.seatClass} seats on this service` }] });
-    }
+    this.timetable.requireClass(service, input.seatClass);
     return this.ledger.hold(service, { ...input, ...ride });
   }
 

@@ -82,9 +82,7 @@ export class Orders {
       throw error;
     });
     const ride = this.timetable.ride(service, request.from, request.to);
-    if (!service.coaches.some((c) => c.seatClass === request.seatClass)) {
-      throw new InvalidRequestError(`${service.serviceId} has no ${request.seatClass} seats`, { errors: [{ path: 'seatClass', message: `no ${request.seatClass} seats on this service` }] });
-    }
+    this.timetable.requireClass(service, request.seatClass);
     const orderId = this.newId();
     const amount = orderAmount(service, request.seatClass, ride, request.passengers.length);
 

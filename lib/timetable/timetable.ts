@@ -126,6 +126,12 @@ export class Timetable {
   }
 
   /** One read of the service's seats, counted per class. */
+  /** Refuses a seat class the service has no coach of (400, naming `seatClass`). */
+  requireClass(service: Service, seatClass: SeatClass): void {
+    if (service.coaches.some((c) => c.seatClass === seatClass)) return;
+    throw new InvalidRequestError(`${service.serviceId} has no ${seatClass} seats`, { errors: [{ path: 'seatClass', message: `no ${seatClass} seats on this service` }] });
+  }
+
   private async classAvailability(service: Service, ride: Ride): Promise<Partial<Record<SeatClass, ClassAvailability>>> {
     const seats = await this.ledger.readSeats(service);
     const mask = segmentMask(ride);
