@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { residentId } from '../helpers/resident-ids';
 import { smallService } from '../helpers/services';
+import { eventually as retryUntil } from '../helpers/eventually';
 
 /**
  * The local cloud's payment provider (POST /_local/pay) and its schedule
@@ -51,18 +52,7 @@ describe('Local cloud: POST /_local/pay and the schedule', () => {
     return order.status === 200 ? (order.body.status as string) : undefined;
   }
 
-  async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((wake) => setTimeout(wake, 250));
-      }
-    }
-  }
+  const eventually = (check: () => Promise<void>, timeoutMs = 30_000) => retryUntil(check, timeoutMs, 250);
 
   beforeAll(async () => {
     const admin = await cloud().token('ops', true);

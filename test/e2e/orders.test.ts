@@ -3,6 +3,7 @@ import { signPayment } from '../../lib/orders/payment-signature';
 import { type LocalCloudProcess, startLocalCloudProcess } from '../helpers/local-cloud';
 import { residentId } from '../helpers/resident-ids';
 import { smallService } from '../helpers/services';
+import { eventually as retryUntil } from '../helpers/eventually';
 
 const SECRET = 'e2e-payment-webhook-secret';
 const HOLD_TTL_SECONDS = 6;
@@ -177,15 +178,4 @@ describe('HTTP API: orders and payments on the local cloud', () => {
 
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
-async function eventually(assertion: () => Promise<void>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
+const eventually = (check: () => Promise<void>, timeoutMs: number) => retryUntil(check, timeoutMs, 250);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type LocalCloudProcess, startLocalCloudProcess } from '../helpers/local-cloud';
 import { residentId } from '../helpers/resident-ids';
 import { smallService } from '../helpers/services';
+import { eventually as retryUntil } from '../helpers/eventually';
 
 let cloud: LocalCloudProcess;
 let admin: string;
@@ -41,18 +42,7 @@ async function paidOrder(serviceId: string, travellers = 1): Promise<string> {
 const order = async (orderId: string) => (await call('GET', `/orders/${orderId}`, { token: alice })).body;
 const faults = (body: Record<string, string>) => call('POST', '/_local/faults', { body });
 
-async function eventually(assertion: () => Promise<void>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
-}
+const eventually = (check: () => Promise<void>, timeoutMs = 60_000) => retryUntil(check, timeoutMs, 300);
 
 describe('HTTP API: ticket issuance on the local cloud', () => {
   let serviceId: string;

@@ -5,6 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { KinesisStreamPoller, type KinesisStreamEvent, type KinesisStreamMapping } from '../../../infra/local/kinesis-poller';
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import { useEmulators } from '../../helpers/emulators';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 /**
  * The Kinesis poller on kinesis-local and fauxqs, with a tiny function standing
@@ -91,18 +92,7 @@ describe('Class: KinesisStreamPoller (on the emulators)', () => {
     poller.start();
   }
 
-  async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((wake) => setTimeout(wake, 50));
-      }
-    }
-  }
+  const eventually = (check: () => void | Promise<void>, timeoutMs = 20_000) => retryUntil(check, timeoutMs, 50);
 
   const named = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
 

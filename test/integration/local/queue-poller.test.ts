@@ -3,6 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import { QueuePoller, type QueueMapping, type SqsEvent } from '../../../infra/local/queue-poller';
 import { useEmulators } from '../../helpers/emulators';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 /**
  * The SQS poller on fauxqs, with a tiny function standing in for the Lambda
@@ -101,18 +102,7 @@ describe('Class: QueuePoller (on the emulators)', () => {
     return poller;
   }
 
-  async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((wake) => setTimeout(wake, 100));
-      }
-    }
-  }
+  const eventually = (check: () => void | Promise<void>, timeoutMs = 20_000) => retryUntil(check, timeoutMs, 100);
 
   async function send(queueUrl: string, ...bodies: string[]): Promise<void> {
     for (const body of bodies) {

@@ -5,6 +5,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import { DynamoDbStreamPoller, type DynamoDbStreamEvent, type DynamoDbStreamMapping } from '../../../infra/local/stream-poller';
 import { useEmulators } from '../../helpers/emulators';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 /**
  * The DynamoDB stream poller on DynamoDB Local and fauxqs, with a tiny function
@@ -97,18 +98,7 @@ describe('Class: DynamoDbStreamPoller (on the emulators)', () => {
     poller.start();
   }
 
-  async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((wake) => setTimeout(wake, 50));
-      }
-    }
-  }
+  const eventually = (check: () => void | Promise<void>, timeoutMs = 20_000) => retryUntil(check, timeoutMs, 50);
 
   const keys = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
 

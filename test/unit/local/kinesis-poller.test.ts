@@ -13,6 +13,7 @@ import {
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import type { LocalResources } from '../../../infra/local/provision';
 import type { LocalTopology } from '../../../infra/local/topology';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/order-events';
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/DispatcherRole';
@@ -245,18 +246,7 @@ const fail = (): never => {
   throw new FunctionInvocationError('Dispatcher', 'Error', 'boom');
 };
 
-async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((wake) => setTimeout(wake, 10));
-    }
-  }
-}
+const eventually = (check: () => void, timeoutMs = 5_000) => retryUntil(check, timeoutMs, 10);
 
 describe('Class: KinesisStreamPoller (over a fake stream)', () => {
   let stream: FakeKinesis;

@@ -23,6 +23,7 @@ import {
   type SqsEvent,
 } from '../../../infra/local/queue-poller';
 import type { LocalTopology } from '../../../infra/local/topology';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 const QUEUE_URL = 'http://sqs.us-east-1.localhost:4566/000000000000/ticket-outbox';
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:ticket-outbox';
@@ -245,18 +246,7 @@ class FakeQueue {
   }
 }
 
-async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((wake) => setTimeout(wake, 10));
-    }
-  }
-}
+const eventually = (check: () => void, timeoutMs = 5_000) => retryUntil(check, timeoutMs, 10);
 
 /** A function standing in for the runtime: records the bodies of each batch, answers by `answer`. */
 function recordingFunction(answer: (event: SqsEvent) => unknown = () => ({})) {

@@ -1,19 +1,9 @@
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import { nextDue, periodMs, ruleArn, scheduledEvent, Scheduler } from '../../../infra/local/scheduler';
 import type { ScheduleRuleSpec } from '../../../infra/local/topology';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
-async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((wake) => setTimeout(wake, 10));
-    }
-  }
-}
+const eventually = (check: () => void, timeoutMs = 5_000) => retryUntil(check, timeoutMs, 10);
 
 const rule = (overrides: Partial<ScheduleRuleSpec> = {}): ScheduleRuleSpec => ({
   logicalId: 'SweepRule',

@@ -28,6 +28,7 @@ import {
   type DynamoDbStreamMapping,
 } from '../../../infra/local/stream-poller';
 import type { LocalTopology } from '../../../infra/local/topology';
+import { eventually as retryUntil } from '../../helpers/eventually';
 
 const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026-11-25T00:00:00.000';
 const CREATED = new Date('2026-11-25T08:00:00Z');
@@ -409,18 +410,7 @@ const fail = (): never => {
   throw new FunctionInvocationError('Relay', 'Error', 'boom');
 };
 
-async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((wake) => setTimeout(wake, 10));
-    }
-  }
-}
+const eventually = (check: () => void, timeoutMs = 5_000) => retryUntil(check, timeoutMs, 10);
 
 describe('Class: DynamoDbStreamPoller (over a fake stream)', () => {
   let stream: FakeStream;
