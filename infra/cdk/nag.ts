@@ -19,6 +19,7 @@ export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /services': 'Timetable search: published services are public, as on 12306, so travellers search before signing in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/availability': 'Remaining seats of a published service are public, shown before sign-in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/seatmap': 'The seat map of a published service is public, shown before sign-in; read-only and bounded by the stage throttle.',
+  'GET /openapi.json': 'The OpenAPI 3.1 description of this API, generated from the request and response schemas: documentation for client developers, no data.',
   'POST /payments/callback':
     "Called by the payment provider, which holds no Cognito token: the function first verifies the provider's HMAC signature over the raw body and its timestamp, answering 401 to an unsigned or stale callback.",
 };
