@@ -1,12 +1,12 @@
-import { loadConfig } from '../../lib/aws/config';
 import { orderServices } from '../../lib/aws/order-services';
+import { paymentWebhookSecret } from '../../lib/aws/payment-webhook-secret';
 import { httpHandler, json, parseRequest, rawBody } from '../../lib/http';
 import { PAYMENT_SIGNATURE_HEADER } from '../../lib/orders/constants';
 import { verifyPaymentSignature } from '../../lib/orders/payment-signature';
 import { paymentCallbackSchema } from '../../lib/orders/requests';
 
 const orders = orderServices();
-const { PAYMENT_WEBHOOK_SECRET } = loadConfig(['PAYMENT_WEBHOOK_SECRET']);
+const webhookSecret = paymentWebhookSecret();
 
 /**
  * POST /payments/callback, from the payment provider: signed, not authenticated.
@@ -14,7 +14,7 @@ const { PAYMENT_WEBHOOK_SECRET } = loadConfig(['PAYMENT_WEBHOOK_SECRET']);
  */
 export const handler = httpHandler({ auth: 'public' }, async ({ event, headers }) => {
   const raw = rawBody(event) ?? Buffer.alloc(0);
-  verifyPaymentSignature(PAYMENT_WEBHOOK_SECRET, headers[PAYMENT_SIGNATURE_HEADER], raw, Math.floor(Date.now() / 1000));
+  verifyPaymentSignature(await webhookSecret(), headers[PAYMENT_SIGNATURE_HEADER], raw, Math.floor(Date.now() / 1000));
   const { body } = parseRequest({ body: paymentCallbackSchema }, event);
   const { order } = await orders.pay(body);
   return json(200, { orderId: order.orderId, status: order.status });

@@ -43,6 +43,7 @@ const BASIC_EXECUTION_ROLE_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partit
 export function applyNagChecks(app: App, stack: TicketingStack): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeUserPool(stack);
+  acknowledgePaymentWebhookSecret(stack);
   acknowledgePublicRoutes(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
@@ -71,6 +72,16 @@ function acknowledgeUserPool(stack: TicketingStack): void {
     pool,
     'AwsSolutions-COG8',
     'The passenger pool stays on the Essentials plan: Plus (threat protection) is billed per monthly active user, the pool holds only email addresses and passwords, and Cognito already locks a user out for increasing periods after repeated failed sign-ins.',
+  );
+}
+
+function acknowledgePaymentWebhookSecret(stack: TicketingStack): void {
+  const secret = stack.paymentWebhookSecret.createdSecret;
+  if (secret === undefined) return;
+  acknowledge(
+    secret,
+    'AwsSolutions-SMG4',
+    "The payment webhook secret is issued by the payment provider, not by us: it is rotated in the provider's dashboard and the new value stored with put-secret-value (README, Deploy to AWS). A Secrets Manager rotation function cannot change the value the provider signs with.",
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { TicketingFunction } from './ticketing-function';
 
@@ -10,6 +11,8 @@ export interface StatefulResources {
   readonly orderViews: ITable;
   readonly orderEvents: IStream;
   readonly ticketOutbox: IQueue;
+  /** The payment provider's signing secret; functions get its ARN, never its value. */
+  readonly paymentWebhookSecret: ISecret;
   readonly settings: OrderSettings;
 }
 
@@ -17,8 +20,6 @@ export interface StatefulResources {
 export interface OrderSettings {
   /** How long an order's seats are held for payment. */
   readonly holdTtlSeconds: number;
-  /** The payment provider's signing secret. */
-  readonly paymentWebhookSecret: string;
 }
 
 /**
@@ -52,7 +53,9 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       resources.ledger.grantReadWriteData(fn);
       return;
     case 'payments':
-      fn.addEnvironment('PAYMENT_WEBHOOK_SECRET', resources.settings.paymentWebhookSecret);
+      // Read once per cold start (lib/aws/payment-webhook-secret.ts): GetSecretValue on this one secret.
+      fn.addEnvironment('PAYMENT_WEBHOOK_SECRET_ARN', resources.paymentWebhookSecret.secretArn);
+      resources.paymentWebhookSecret.grantRead(fn);
       return;
     case 'readiness':
       // Describe calls only: the readiness probe proves reachability, it reads no data.

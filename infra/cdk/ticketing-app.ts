@@ -30,8 +30,6 @@ export interface TicketingApp {
 const DEFAULT_STAGE = 'dev';
 /** 12306's payment window. */
 const DEFAULT_HOLD_TTL_SECONDS = '1800';
-/** Only a dev stack may run on a known secret; any other stage must be given one (-c paymentWebhookSecret=…). */
-const DEV_PAYMENT_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret';
 
 /**
  * Builds the CDK app. Used by `cdk synth` (app.ts), the template tests and the
@@ -61,21 +59,14 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
     namePrefix: stringContext(app, 'namePrefix') ?? '',
     orderSettings: {
       holdTtlSeconds: Number(stringContext(app, 'holdTtlSeconds') ?? DEFAULT_HOLD_TTL_SECONDS),
-      paymentWebhookSecret: paymentWebhookSecret(app, stage),
     },
+    paymentWebhookSecretArn: stringContext(app, 'paymentWebhookSecretArn'),
     description: `Ticketing backend (${stage})`,
   });
   Tags.of(app).add('project', 'ticketing');
   Tags.of(app).add('stage', stage);
   if (options.nag ?? booleanContext(app, 'nag')) applyNagChecks(app, stack);
   return { app, stack };
-}
-
-function paymentWebhookSecret(app: App, stage: string): string {
-  const secret = stringContext(app, 'paymentWebhookSecret');
-  if (secret) return secret;
-  if (stage === DEFAULT_STAGE) return DEV_PAYMENT_WEBHOOK_SECRET;
-  throw new Error(`stage ${stage} needs the payment provider's secret: -c paymentWebhookSecret=…`);
 }
 
 function stringContext(app: App, key: string): string | undefined {

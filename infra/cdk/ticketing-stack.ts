@@ -8,6 +8,7 @@ import { Observability } from './observability';
 import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
+import { PaymentWebhookSecret } from './payment-webhook-secret';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
@@ -20,6 +21,8 @@ export interface TicketingStackProps extends StackProps {
   /** Prepended to the physical names of the stream and queues. */
   readonly namePrefix: string;
   readonly orderSettings: OrderSettings;
+  /** Use this Secrets Manager secret (complete ARN) for payment callbacks instead of creating one. */
+  readonly paymentWebhookSecretArn?: string;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -29,6 +32,7 @@ export class TicketingStack extends Stack {
   readonly orderViews: OrderViewTable;
   readonly messaging: Messaging;
   readonly identity: Identity;
+  readonly paymentWebhookSecret: PaymentWebhookSecret;
   readonly httpApi: TicketingHttpApi;
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
@@ -43,6 +47,7 @@ export class TicketingStack extends Stack {
     this.orderViews = new OrderViewTable(this, 'OrderViews', { ephemeral: props.ephemeral });
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
+    this.paymentWebhookSecret = new PaymentWebhookSecret(this, 'PaymentWebhook', { existingSecretArn: props.paymentWebhookSecretArn, ephemeral: props.ephemeral });
 
     const resources: StatefulResources = {
       ledger: this.ledger.table,
@@ -50,6 +55,7 @@ export class TicketingStack extends Stack {
       orderViews: this.orderViews.table,
       orderEvents: this.messaging.orderEvents,
       ticketOutbox: this.messaging.ticketOutbox,
+      paymentWebhookSecret: this.paymentWebhookSecret.secret,
       settings: props.orderSettings,
     };
     this.httpApi = new TicketingHttpApi(this, 'Api', {
@@ -77,5 +83,9 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'PaymentWebhookSecretArn', {
+      value: this.paymentWebhookSecret.secret.secretArn,
+      description: "Store the payment provider's signing secret here: aws secretsmanager put-secret-value --secret-id <arn> --secret-string …",
+    });
   }
 }

@@ -117,7 +117,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const environments = new Map(
       topology.functions.map((fn) => [
         fn.logicalId,
-        { ...functionEnvironment(fn, resources), ...emulators.env, AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url, ...localOverrides(fn, options.env ?? {}) },
+        {
+          ...functionEnvironment(withoutSecretArns(fn), resources),
+          ...emulators.env,
+          AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
+          ...localOverrides(fn, options.env ?? {}),
+        },
       ]),
     );
     const runtime = new LambdaRuntime(
@@ -273,9 +278,21 @@ function describeEventSources(topology: LocalTopology, scheduleSeconds: number |
   ].join('; ');
 }
 
-/** A local value replaces the template's only where the function has that variable. */
+/**
+ * Secrets Manager is not emulated. Where the template gives a function a secret's
+ * ARN, the local cloud gives it the value itself under this name, which the code
+ * prefers (lib/aws/payment-webhook-secret.ts).
+ */
+const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = { PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET' };
+
+function withoutSecretArns(fn: FunctionSpec): FunctionSpec {
+  return { ...fn, environment: Object.fromEntries(Object.entries(fn.environment).filter(([key]) => !(key in LOCAL_SECRET_VALUES))) };
+}
+
+/** A local value replaces the template's only where the function has that variable, or the ARN of the secret it stands for. */
 function localOverrides(fn: FunctionSpec, env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => key in fn.environment));
+  const wanted = new Set(Object.keys(fn.environment).flatMap((key) => [key, LOCAL_SECRET_VALUES[key] ?? key]));
+  return Object.fromEntries(Object.entries(env).filter(([key]) => wanted.has(key)));
 }
 
 /** The runner's own clients (provisioning), configured from the same values the functions get. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** HMAC-SHA256 keys shorter than this are guessable; providers issue 24 bytes or more. */
+export const paymentWebhookSecretSchema = z.string().min(16, 'the payment webhook secret must be at least 16 characters');
+
 /**
  * Configuration comes from the environment, parsed once with zod, failing fast
  * with a message that names the missing variable. Each function asks only for
@@ -12,7 +15,13 @@ const schema = z.object({
   ORDERS_TABLE_NAME: z.string().min(1),
   /** The payment window of 12306: 30 minutes. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters'),
+  /**
+   * The payment provider's signing secret itself: the local cloud and tests set
+   * it. On AWS it is unset and the secret is read from Secrets Manager.
+   */
+  PAYMENT_WEBHOOK_SECRET: paymentWebhookSecretSchema.optional(),
+  /** The Secrets Manager secret holding the signing secret, as the stack passes it. */
+  PAYMENT_WEBHOOK_SECRET_ARN: z.string().startsWith('arn:', 'PAYMENT_WEBHOOK_SECRET_ARN must be a secret ARN').optional(),
   ORDER_VIEW_TABLE_NAME: z.string().min(1),
   /**
    * The DLQ drill's switch: `always` makes the ticket issuer fail every job, so

@@ -74,6 +74,10 @@ describe('Stack: TicketingStack', () => {
     return logicalIdOf(stack, stack.messaging.orderEvents.node.defaultChild);
   }
 
+  function secretLogicalId(): string {
+    return logicalIdOf(stack, stack.paymentWebhookSecret.createdSecret?.node.defaultChild);
+  }
+
   function queueLogicalId(which: 'ticketOutbox' | 'ticketOutboxDeadLetters'): string {
     return logicalIdOf(stack, stack.messaging[which].node.defaultChild);
   }
@@ -251,7 +255,7 @@ describe('Stack: TicketingStack', () => {
     });
 
     it('names the API after the stage', () => {
-      const prod = synthesize({ stage: 'prod', paymentWebhookSecret: 'prod-secret-from-the-provider' });
+      const prod = synthesize({ stage: 'prod' });
 
       expect(prod.stack.stackName).toBe('Ticketing-prod');
       prod.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'ticketing-prod', ProtocolType: 'HTTP' });
@@ -306,7 +310,7 @@ describe('Stack: TicketingStack', () => {
       if (access === 'orderViews:read') expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
-      if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret';
+      if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET_ARN = { Ref: secretLogicalId() };
       if (access === 'readiness') {
         expected.ORDER_EVENTS_STREAM_NAME = { Ref: streamLogicalId() };
         expected.TICKET_OUTBOX_QUEUE_URL = { Ref: queueLogicalId('ticketOutbox') };
@@ -478,14 +482,60 @@ describe('Stack: TicketingStack', () => {
       });
     });
 
-    it('refuses to synth a stage other than dev without the payment provider secret', () => {
-      expect(() => synthesize({ stage: 'prod' })).toThrow(/paymentWebhookSecret/);
+  });
+
+  describe('Construct: PaymentWebhookSecret', () => {
+    const EXISTING_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:payments/webhook-AbCdEf';
+
+    it('keeps the signing secret in Secrets Manager with a generated value, retained with the data', () => {
+      template.hasResource('AWS::SecretsManager::Secret', {
+        Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }) },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual([secretLogicalId()]);
+    });
+
+    it('puts no secret value in the template: the callback function gets the ARN', () => {
+      const variables = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => Object.keys((fn.Properties.Environment as { Variables?: object } | undefined)?.Variables ?? {}));
+
+      expect(variables).not.toContain('PAYMENT_WEBHOOK_SECRET');
+      expect(variables.filter((name) => name === 'PAYMENT_WEBHOOK_SECRET_ARN')).toHaveLength(1);
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/dev-only-payment-webhook-secret/);
+    });
+
+    it('lets only the payment callback read the secret, and only that secret', () => {
+      const secretStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[]).filter((st) => [st.Action].flat().some((action) => action.startsWith('secretsmanager:'))),
+      );
+
+      expect(secretStatements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: secretLogicalId() } }]);
+      expect(statementsOf('PaymentCallbackFunction')).toContainEqual(secretStatements[0]);
+    });
+
+    it('deletes the secret with an ephemeral stack', () => {
+      const dev = synthesize({ ephemeral: true });
+
+      dev.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    });
+
+    it('uses a secret the operator already keeps when given its ARN, and creates none', () => {
+      const given = synthesize({ stage: 'prod', paymentWebhookSecretArn: EXISTING_ARN });
+      const callback = given.stack.httpApi.functions.get('PaymentCallbackFunction');
+      const callbackProperties = given.template.toJSON().Resources[logicalIdOf(given.stack, callback?.node.defaultChild)].Properties;
+
+      expect(given.template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+      expect(callbackProperties.Environment.Variables.PAYMENT_WEBHOOK_SECRET_ARN).toBe(EXISTING_ARN);
+      given.template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: EXISTING_ARN }]) },
+      });
     });
   });
 
   describe('Outputs', () => {
-    it('exports the API URL, the user pool id and the user pool client id', () => {
+    it('exports the API URL, the user pool id, the user pool client id and the payment secret ARN', () => {
       template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+      template.hasOutput('PaymentWebhookSecretArn', { Value: { Ref: secretLogicalId() } });
       template.hasOutput('UserPoolId', { Value: { Ref: logicalIdOf(stack, stack.identity.userPool.node.defaultChild) } });
       template.hasOutput('UserPoolClientId', { Value: { Ref: logicalIdOf(stack, stack.identity.userPoolClient.node.defaultChild) } });
     });

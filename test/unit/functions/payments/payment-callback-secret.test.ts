@@ -1,0 +1,61 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { signPayment } from '../../../../lib/orders';
+import { loadEvent } from '../../../helpers/events';
+import { invokeHandler } from '../../../helpers/invoke';
+import { anOrder, holdItem, holdKey, ORDER_ID, orderItem, orderKey, setOrderEnv } from '../orders/order-items';
+
+/** As deployed: the function knows the secret's ARN, never its value. */
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:PaymentWebhookSecret-AbCdEf';
+const PROVIDER_SECRET = 'whsec_rotated_by_the_operator_91c2';
+setOrderEnv();
+delete process.env.PAYMENT_WEBHOOK_SECRET;
+process.env.PAYMENT_WEBHOOK_SECRET_ARN = SECRET_ARN;
+
+const db = mockClient(DynamoDBDocumentClient);
+const secretsManager = mockClient(SecretsManagerClient);
+
+function signedWith(secret: string, paymentId: string): APIGatewayProxyEventV2 {
+  const body = JSON.stringify({ paymentId, orderId: ORDER_ID, amount: 55300, currency: 'CNY', status: 'SUCCEEDED' });
+  const signature = signPayment(secret, body, Math.floor(Date.now() / 1000));
+  return loadEvent('payments/payment-callback.json', { body, headers: { 'content-length': String(Buffer.byteLength(body)), 'x-payment-signature': signature } });
+}
+
+async function call(event: APIGatewayProxyEventV2): Promise<number | undefined> {
+  const { handler } = await import('../../../../functions/payments/payment-callback');
+  return ((await invokeHandler(handler, event)) as APIGatewayProxyStructuredResultV2).statusCode;
+}
+
+describe('Function: payment-callback, secret from Secrets Manager', () => {
+  beforeEach(() => {
+    const order = anOrder();
+    db.on(GetCommand, { Key: orderKey(order.orderId) }).resolves({ Item: orderItem(order) });
+    db.on(GetCommand, { Key: holdKey(order.holdId) }).resolves({ Item: holdItem(order) });
+    db.on(TransactWriteCommand).resolves({});
+    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: PROVIDER_SECRET });
+  });
+  afterEach(() => {
+    db.reset();
+    secretsManager.reset();
+  });
+
+  it('verifies callbacks with the stored secret, read once for the execution environment', async () => {
+    // Act
+    const statuses = [await call(signedWith(PROVIDER_SECRET, 'pay_first')), await call(signedWith(PROVIDER_SECRET, 'pay_second'))];
+
+    // Assess
+    expect(statuses).toEqual([200, 200]);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('answers 401 to a callback signed with any other secret and touches no order', async () => {
+    // Act
+    const status = await call(signedWith('dev-only-payment-webhook-secret', 'pay_forged'));
+
+    // Assess
+    expect(status).toBe(401);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
