@@ -7,6 +7,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiRoute, RouteAuth } from './api-routes';
+import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
 
@@ -17,6 +18,8 @@ export interface TicketingHttpApiProps {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Apply the reservations of concurrency.ts. */
+  readonly reserveConcurrency: boolean;
 }
 
 /** Steady-state and burst limits of the whole API, per second, before any function runs. */
@@ -73,6 +76,7 @@ export class TicketingHttpApi extends Construct {
         description: `${route.method} ${route.path}`,
         memorySize: route.memorySize,
         logRemovalPolicy: props.logRemovalPolicy,
+        reservedConcurrentExecutions: reservedConcurrency(route.functionId, props.reserveConcurrency),
       });
       for (const access of route.access) grantAccess(fn, access, props.resources);
       this.api.addRoutes({

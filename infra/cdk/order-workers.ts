@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
 
@@ -12,6 +13,8 @@ export interface OrderWorkersProps {
   readonly resources: StatefulResources;
   readonly namePrefix: string;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Apply the reservations of concurrency.ts. */
+  readonly reserveConcurrency: boolean;
 }
 
 /**
@@ -64,6 +67,7 @@ export class OrderWorkers extends Construct {
       description: 'every minute: overdue RESERVED orders → EXPIRED, seats released',
       timeout: Duration.seconds(60),
       logRemovalPolicy: props.logRemovalPolicy,
+      reservedConcurrentExecutions: reservedConcurrency('ExpireOrdersFunction', props.reserveConcurrency),
     });
     grantAccess(this.sweeper, 'orders:readWrite', resources);
     this.sweepSchedule = new Rule(this, 'ExpireOrdersSchedule', {

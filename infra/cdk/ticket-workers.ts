@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ISSUER_MAX_CONCURRENCY } from './concurrency';
 import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
@@ -58,7 +59,7 @@ export class TicketWorkers extends Construct {
     this.issuer.addEnvironment('ORDERS_TABLE_NAME', props.orders.tableName);
     this.issuer.addEnvironment('TICKET_ISSUER_FAIL', 'never');
     props.orders.grant(this.issuer, 'dynamodb:GetItem', 'dynamodb:PutItem');
-    this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
+    this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: ISSUER_MAX_CONCURRENCY }));
 
     this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);
     this.projector = new TicketingFunction(this, 'ProjectOrderEventsFunction', {
@@ -80,6 +81,8 @@ export class TicketWorkers extends Construct {
     return new KinesisEventSource(stream, {
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: 100,
+      // One batch per shard at a time: an order's events stay in order, and concurrency follows the shard count.
+      parallelizationFactor: 1,
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
       retryAttempts: 50,

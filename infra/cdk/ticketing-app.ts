@@ -61,6 +61,8 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
       holdTtlSeconds: Number(stringContext(app, 'holdTtlSeconds') ?? DEFAULT_HOLD_TTL_SECONDS),
     },
     paymentWebhookSecretArn: stringContext(app, 'paymentWebhookSecretArn'),
+    // A new account's concurrency limit (10) leaves nothing to reserve: dev stages reserve only when asked.
+    reserveConcurrency: booleanContext(app, 'reserveConcurrency', stage !== DEFAULT_STAGE),
     description: `Ticketing backend (${stage})`,
   });
   Tags.of(app).add('project', 'ticketing');
@@ -77,9 +79,10 @@ function stringContext(app: App, key: string): string | undefined {
 }
 
 /** `-c ephemeral=true` arrives as a string, cdk.json and in-process callers pass a boolean. */
-function booleanContext(app: App, key: string): boolean {
+function booleanContext(app: App, key: string, fallback = false): boolean {
   const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === false || value === 'false') return false;
+  if (value === undefined || value === null) return fallback;
+  if (value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
   throw new Error(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
 }

@@ -22,6 +22,8 @@ export interface TicketingFunctionProps {
   /** Resource names this function needs, on top of the shared Powertools settings. */
   readonly environment?: Record<string, string>;
   readonly logRetention?: RetentionDays;
+  /** Reserved concurrency (infra/cdk/concurrency.ts); unreserved by default. */
+  readonly reservedConcurrentExecutions?: number;
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
@@ -48,6 +50,7 @@ export class TicketingFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

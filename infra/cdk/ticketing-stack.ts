@@ -23,6 +23,8 @@ export interface TicketingStackProps extends StackProps {
   readonly orderSettings: OrderSettings;
   /** Use this Secrets Manager secret (complete ARN) for payment callbacks instead of creating one. */
   readonly paymentWebhookSecretArn?: string;
+  /** Reserve concurrency for the functions listed in concurrency.ts. */
+  readonly reserveConcurrency: boolean;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -65,9 +67,15 @@ export class TicketingStack extends Stack {
       userPool: this.identity.userPool,
       userPoolClient: this.identity.userPoolClient,
       logRemovalPolicy: removalPolicy,
+      reserveConcurrency: props.reserveConcurrency,
     });
 
-    this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', { resources, namePrefix: props.namePrefix, logRemovalPolicy: removalPolicy });
+    this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {
+      resources,
+      namePrefix: props.namePrefix,
+      logRemovalPolicy: removalPolicy,
+      reserveConcurrency: props.reserveConcurrency,
+    });
     this.ticketWorkers = new TicketWorkers(this, 'TicketWorkers', {
       orders: this.orders.table,
       orderViews: this.orderViews.table,

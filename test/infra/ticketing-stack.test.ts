@@ -401,6 +401,7 @@ describe('Stack: TicketingStack', () => {
           EventSourceArn: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] },
           FunctionName: { Ref: idOf(fn) },
           StartingPosition: 'TRIM_HORIZON',
+          ParallelizationFactor: 1,
           BisectBatchOnFunctionError: true,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           MaximumRetryAttempts: Match.anyValue(),
@@ -415,7 +416,7 @@ describe('Stack: TicketingStack', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueLogicalId('ticketOutbox'), 'Arn'] },
         FunctionName: { Ref: idOf(stack.ticketWorkers.issuer) },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+        ScalingConfig: { MaximumConcurrency: 5 },
       });
     });
 
@@ -482,6 +483,33 @@ describe('Stack: TicketingStack', () => {
       });
     });
 
+  });
+
+  describe('Concurrency', () => {
+    const reservations = (synthesized: { template: Template }) =>
+      Object.entries(synthesized.template.findResources('AWS::Lambda::Function'))
+        .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+        .map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties.ReservedConcurrentExecutions]);
+
+    it('reserves nothing in dev, whose account may have no concurrency to spare', () => {
+      expect(reservations({ template })).toEqual([]);
+    });
+
+    it('reserves room for payment callbacks and one sweeper at a time outside dev', () => {
+      expect(reservations(synthesize({ stage: 'prod' })).sort()).toEqual([
+        ['ApiPaymentCallbackFunction', 20],
+        ['OrderWorkersExpireOrdersFunction', 1],
+      ]);
+    });
+
+    it('reserves as the reserveConcurrency context says, whatever the stage', () => {
+      expect(reservations(synthesize({ stage: 'prod', reserveConcurrency: 'false' }))).toEqual([]);
+      expect(reservations(synthesize({ reserveConcurrency: true }))).toHaveLength(2);
+    });
+
+    it('bounds every request-driven function by the stage throttle', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+    });
   });
 
   describe('Construct: PaymentWebhookSecret', () => {
