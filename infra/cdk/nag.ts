@@ -60,13 +60,8 @@ function acknowledgeUserPool(stack: TicketingStack): void {
   const pool = stack.identity.userPool;
   acknowledge(
     pool,
-    'AwsSolutions-COG1',
-    'The passenger pool requires 12 characters with upper case, lower case and digits but no symbol: length adds more strength than a symbol rule, and NIST SP 800-63B advises against composition rules.',
-  );
-  acknowledge(
-    pool,
     'AwsSolutions-COG2',
-    "MFA is not required of passengers, who sign themselves up to buy tickets: a passenger's token reaches only that passenger's orders, and payment is authorised at the payment provider, never with this token.",
+    "MFA (an authenticator app) is offered to every user and required of none: passengers sign themselves up to buy tickets, a passenger's token reaches only that passenger's orders, and payment is authorised at the payment provider, never with this token. Admin accounts are added to the admin group by an operator (groups cannot be self-assigned), who enrols their authenticator first (README, Deploy to AWS).",
   );
   acknowledge(
     pool,

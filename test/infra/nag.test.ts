@@ -93,6 +93,21 @@ describe('Validations: AwsSolutionsChecks', () => {
       }
     });
 
+    it('excuses on the user pool only the MFA requirement and the Plus plan, and on the payment secret only rotation', () => {
+      const idsOn = (path: RegExp) => acknowledgments.filter(({ on }) => path.test(on.node.path)).map(({ id }) => id).sort();
+
+      expect(idsOn(/\/Identity\/UserPool$/)).toEqual(['AwsSolutions-COG2', 'AwsSolutions-COG8']);
+      expect(idsOn(/\/PaymentWebhook\/Secret$/)).toEqual(['AwsSolutions-SMG4']);
+    });
+
+    it('finds nothing unacknowledged in a production stage either, nor with an imported payment secret', () => {
+      for (const context of [{ stage: 'prod' }, { stage: 'prod', paymentWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:payments/webhook-AbCdEf' }]) {
+        const prod = synthesize({ nag: true, context });
+
+        expect(findingsOf(prod.app)).toEqual([]);
+      }
+    });
+
     it('excuses each public route on the route itself, with the reason for that route', () => {
       const publicRoutes = acknowledgments.filter(({ id }) => id === 'AwsSolutions-APIG4');
 

@@ -263,6 +263,26 @@ describe('Stack: TicketingStack', () => {
   });
 
   describe('Construct: Identity', () => {
+    it('asks for 12-character passwords with every character class, offers TOTP MFA and sends no SMS', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'ESSENTIALS',
+        DeletionProtection: 'ACTIVE',
+      });
+      expect(JSON.stringify(template.findResources('AWS::Cognito::UserPool'))).not.toMatch(/SmsConfiguration|SMS_MFA/);
+    });
+
+    it('verifies email on self sign-up and lets the web client sign in with SRP only, without a client secret', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', { AutoVerifiedAttributes: ['email'], AdminCreateUserConfig: { AllowAdminCreateUserOnly: false } });
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        GenerateSecret: false,
+        PreventUserExistenceErrors: 'ENABLED',
+      });
+    });
+
     it('has an admin group in the user pool', () => {
       template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
         GroupName: 'admin',
