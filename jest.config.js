@@ -1,9 +1,9 @@
 // Jest runs TypeScript through SWC (fast, no type-checking: `npm run typecheck` does that).
-// middy and jose ship ESM only, so they are transformed to CommonJS too.
+// middy, jose and the OpenAPI schema validator ship ESM only, so they are transformed to CommonJS too.
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|@seriousme/openapi-schema-validator)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
 };

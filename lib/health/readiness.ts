@@ -3,9 +3,9 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../aws/config';
+import { READINESS_CHECKS, type ReadinessCheck } from './constants';
 
-export const READINESS_CHECKS = ['dynamodb', 'kinesis', 'sqs'] as const;
-export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
+export { READINESS_CHECKS, type ReadinessCheck };
 
 /** Each check is `ok` or says why not (`unreachable: <reason>`, `unavailable: <status>`). */
 export interface ReadinessReport {

@@ -33,6 +33,15 @@ describe('Local cloud: npm start -- --memory', () => {
     expect(response).toMatchObject({ status: 200, body: { status: 'ready', checks: { dynamodb: 'ok', kinesis: 'ok', sqs: 'ok' } } });
   });
 
+  it('serves its OpenAPI 3.1 document at /openapi.json, listing /orders, with itself as the server', async () => {
+    // Act
+    const response = await call(`${cloud().url}/openapi.json`);
+
+    // Assess
+    expect(response).toMatchObject({ status: 200, contentType: 'application/json', body: { openapi: '3.1.0', servers: [{ url: cloud().url }] } });
+    expect(Object.keys((response.body as { paths: Record<string, Record<string, unknown>> }).paths['/orders'] ?? {}).sort()).toEqual(['get', 'post']);
+  });
+
   it('issues tokens from POST /_local/token', async () => {
     // Act
     const response = await call(`${cloud().url}/_local/token`, {

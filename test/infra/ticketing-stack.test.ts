@@ -10,6 +10,7 @@ type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orderViews:read' | 
 const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
   { routeKey: 'GET /healthz', functionId: 'HealthzFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
+  { routeKey: 'GET /openapi.json', functionId: 'OpenApiFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
   { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { DomainError, InvalidRequestError, NotFoundError } from '../../../lib/domain-error';
 import { type HttpResult, MAX_BODY_BYTES, httpHandler, json, logger, noContent } from '../../../lib/http';
+import { problemSchema } from '../../../lib/http/problem-schema';
 import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
+import { schemaIssues } from '../../helpers/schemas';
 
 const passengerSchema = z.object({ name: z.string().min(1), idNumber: z.string().regex(/^\d{17}[\dX]$/, 'not a resident ID number') });
 const orderSchema = z.object({
@@ -593,6 +595,29 @@ describe('Function: httpHandler', () => {
       // Assess
       expect(result.statusCode).toBe(400);
       expect(parseBody(result.body)).toMatchObject({ detail: 'unknown station', errors: [{ path: 'from', message: 'no stop XYZ on G1' }] });
+    });
+
+    it('writes each problem, field errors and the generic 500 included, as the Problem schema of the OpenAPI document describes it', async () => {
+      // Prepare
+      const failures: unknown[] = [
+        ...problems.map(([problem]) => new (class extends DomainError { readonly problem = problem; })(`refused: ${problem}`)),
+        new InvalidRequestError('unknown station', { errors: [{ path: 'from', message: 'no stop XYZ on G1' }] }),
+        new TypeError('a bug'),
+      ];
+
+      // Act
+      const bodies = await Promise.all(
+        failures.map(async (failure) => {
+          const handler = httpHandler({ auth: 'user' }, async () => {
+            throw failure;
+          });
+          return parseBody((await handler(loadEvent('http/user-request.json'), lambdaContext())).body);
+        }),
+      );
+
+      // Assess
+      for (const body of bodies) expect({ type: body.type, issues: schemaIssues(problemSchema, body) }).toEqual({ type: body.type, issues: [] });
+      expect(bodies.map((body) => body.type)).toEqual(expect.arrayContaining(['/problems/internal', '/problems/validation']));
     });
 
     it('answers a NotFoundError as 404 not-found', async () => {

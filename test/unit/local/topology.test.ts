@@ -127,12 +127,12 @@ describe('Function: readTopology', () => {
       expect(topology.functions.map((fn) => fn.logicalId)).toContain(topology.schedules[0]?.targets[0]?.functionLogicalId);
     });
 
-    it('finds exactly the fifteen routes', () => {
-      expect(topology.routes).toHaveLength(15);
+    it('finds exactly the sixteen routes', () => {
+      expect(topology.routes).toHaveLength(16);
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(20);
+      expect(topology.functions).toHaveLength(21);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);

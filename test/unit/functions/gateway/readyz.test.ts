@@ -4,10 +4,12 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { readinessResponseSchema } from '../../../../lib/health/responses';
 import type { HttpLambdaHandler } from '../../../../lib/http';
 import { logger } from '../../../../lib/http';
 import { loadEvent } from '../../../helpers/events';
 import { lambdaContext } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 
 const LEDGER_TABLE_NAME = 'ticketing-seat-ledger';
 const ORDER_EVENTS_STREAM_NAME = 'ticketing-order-events';
@@ -100,6 +102,21 @@ describe('Function: readyz', () => {
     });
     expect(result.body).not.toContain('123456789012');
     expect(logger.warn).toHaveBeenCalledWith('not ready', { checks: expect.objectContaining({ kinesis: 'unreachable: ResourceNotFoundException' }) });
+  });
+
+  it('answers ready and not ready alike as the Readiness schema of the OpenAPI document describes it', async () => {
+    // Prepare
+    allHealthy();
+    const ready = await handler(loadEvent('gateway/readyz.json'), lambdaContext());
+    sqs.on(GetQueueAttributesCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9324'), { code: 'ECONNREFUSED' }));
+
+    // Act
+    const notReady = await handler(loadEvent('gateway/readyz.json'), lambdaContext());
+
+    // Assess
+    expect(notReady.statusCode).toBe(503);
+    expect(schemaIssues(readinessResponseSchema, parseBody(ready.body))).toEqual([]);
+    expect(schemaIssues(readinessResponseSchema, parseBody(notReady.body))).toEqual([]);
   });
 
   it('names the network error code of a dependency that cannot be reached', async () => {

@@ -5,7 +5,9 @@ import type { HttpLambdaHandler } from '../../../../lib/http';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
+import { confirmHoldResponseSchema, holdResponseSchema } from '../../../../lib/ledger/responses';
 import { invokeHandler } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
@@ -56,6 +58,15 @@ describe('Function: create-hold', () => {
     const [transaction] = db.commandCalls(TransactWriteCommand);
     expect(transaction?.args[0].input.TransactItems).toHaveLength(3);
     expect(transaction?.args[0].input.TransactItems?.[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('answers as the Hold schema of the OpenAPI document describes it', async () => {
+    givenService();
+    db.on(TransactWriteCommand).resolves({});
+
+    const { body } = await call('create-hold', loadEvent('inventory/create-hold.json'));
+
+    expect(schemaIssues(holdResponseSchema, body)).toEqual([]);
   });
 
   it('answers 409 sold-out and writes nothing when too few seats are free', async () => {
@@ -111,6 +122,15 @@ describe('Function: confirm-hold', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ holdId: 'hold-7f3a', status: 'CONFIRMED' });
     expect(db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update?.ConditionExpression).toContain('#h = :hold');
+  });
+
+  it('answers as the ConfirmedHold schema of the OpenAPI document describes it', async () => {
+    db.on(GetCommand).resolves({ Item: heldRecord });
+    db.on(TransactWriteCommand).resolves({});
+
+    const { body } = await call('confirm-hold', loadEvent('inventory/confirm-hold.json'));
+
+    expect(schemaIssues(confirmHoldResponseSchema, body)).toEqual([]);
   });
 
   it('answers 409 when the hold lost its seats after expiring', async () => {

@@ -3,7 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
+import { orderResponseSchema } from '../../../../lib/orders/responses';
 import { invokeHandler } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
 import { claimKey, conditionFailedAt, LEDGER_TABLE, LI_LEI, ORDERS_TABLE, setOrderEnv, TRAVELLER } from './order-items';
 
@@ -79,6 +81,18 @@ describe('Function: create-order', () => {
     const expiresAt = Date.parse(body.expiresAt as string);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000);
     expect(expiresAt).toBeLessThanOrEqual(after + 900_000);
+  });
+
+  it('answers the reservation as the Order schema of the OpenAPI document describes it', async () => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const { body } = await call(createOrder());
+
+    // Assess
+    expect(schemaIssues(orderResponseSchema, body)).toEqual([]);
   });
 
   it('holds the seat, records the hold, the idempotency key, the order and the passenger claim in one transaction', async () => {

@@ -2,7 +2,9 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadEvent } from '../../../helpers/events';
+import { orderResponseSchema } from '../../../../lib/orders/responses';
 import { invokeHandler } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 import { anOrder, ORDER_ID, setOrderEnv, VIEW_TABLE, viewItem, viewKey } from './order-items';
 
 setOrderEnv();
@@ -54,6 +56,18 @@ describe('Function: get-order', () => {
     // Assess
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'TICKETED', tickets });
+  });
+
+  it('answers a ticketed order as the Order schema of the OpenAPI document describes it', async () => {
+    // Prepare
+    const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH' }];
+    db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(anOrder({ status: 'TICKETED', version: 3, paymentId: 'pay-1', tickets })) });
+
+    // Act
+    const { body } = await call(loadEvent('orders/get-order.json'));
+
+    // Assess
+    expect(schemaIssues(orderResponseSchema, body)).toEqual([]);
   });
 
   it("answers 404 to another user's order, exactly as to an order that does not exist", async () => {

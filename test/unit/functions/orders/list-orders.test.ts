@@ -2,7 +2,9 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadEvent } from '../../../helpers/events';
+import { orderListResponseSchema } from '../../../../lib/orders/responses';
 import { invokeHandler } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 import { anOrder, setOrderEnv, TRAVELLER, VIEW_TABLE, viewItem } from './order-items';
 
 setOrderEnv();
@@ -42,6 +44,17 @@ describe('Function: list-orders', () => {
       ScanIndexForward: false,
       Limit: 20,
     });
+  });
+
+  it('answers a page as the OrderList schema of the OpenAPI document describes it', async () => {
+    // Prepare
+    db.on(QueryCommand).resolves({ Items: [viewItem(newer), viewItem(older)], LastEvaluatedKey: lastKey });
+
+    // Act
+    const { body } = await call(loadEvent('orders/list-orders.json'));
+
+    // Assess
+    expect(schemaIssues(orderListResponseSchema, body)).toEqual([]);
   });
 
   it('continues after the last order of the previous page when given its cursor', async () => {

@@ -4,7 +4,9 @@ import type { HttpLambdaHandler } from '../../../../lib/http';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
+import { availabilityResponseSchema, searchServicesResponseSchema, seatMapResponseSchema } from '../../../../lib/timetable/responses';
 import { invokeHandler } from '../../../helpers/invoke';
+import { schemaIssues } from '../../../helpers/schemas';
 import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
@@ -51,6 +53,14 @@ describe('Function: search-services', () => {
     });
   });
 
+  it('answers as the ServiceSearch schema of the OpenAPI document describes it', async () => {
+    givenLedger();
+
+    const { body } = await call('search-services', loadEvent('timetable/search-services.json'));
+
+    expect(schemaIssues(searchServicesResponseSchema, body)).toEqual([]);
+  });
+
   it('refuses a malformed date with 400 before reading anything', async () => {
     const { status, body } = await call('search-services', loadEvent('timetable/search-services.json', { queryStringParameters: { from: 'VNP', to: 'AOH', date: 'tomorrow' } }));
 
@@ -70,6 +80,14 @@ describe('Function: get-availability', () => {
 
     expect(status).toBe(200);
     expect(body).toEqual({ serviceId: 'G1_2026-12-01', from: 'JGK', to: 'AOH', classes: { business: { available: 5, fare: 87400 }, second: { available: 85, fare: 27650 } } });
+  });
+
+  it('answers as the Availability schema of the OpenAPI document describes it', async () => {
+    givenLedger();
+
+    const { body } = await call('get-availability', loadEvent('timetable/get-availability.json'));
+
+    expect(schemaIssues(availabilityResponseSchema, body)).toEqual([]);
   });
 
   it('answers 404 for a service that was never published', async () => {
@@ -116,5 +134,13 @@ describe('Function: get-seatmap', () => {
         },
       ],
     });
+  });
+
+  it('answers as the SeatMap schema of the OpenAPI document describes it', async () => {
+    givenLedger();
+
+    const { body } = await call('get-seatmap', loadEvent('timetable/get-seatmap.json'));
+
+    expect(schemaIssues(seatMapResponseSchema, body)).toEqual([]);
   });
 });

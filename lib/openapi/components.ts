@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import { livenessResponseSchema, readinessResponseSchema } from '../health/responses';
+import { problemSchema } from '../http/problem-schema';
+import { createHoldSchema } from '../ledger/requests';
+import { confirmHoldResponseSchema, holdResponseSchema } from '../ledger/responses';
+import { createOrderSchema, paymentCallbackSchema } from '../orders/requests';
+import { cancelOrderResponseSchema, orderListResponseSchema, orderResponseSchema, paymentCallbackResponseSchema } from '../orders/responses';
+import { availabilityResponseSchema, publishServiceResponseSchema, searchServicesResponseSchema, seatMapResponseSchema } from '../timetable/responses';
+import { publishServiceSchema } from '../timetable/service';
+import { openApiDocumentResponseSchema } from './responses';
+
+/** Request bodies by component name; described as clients send them. */
+export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  PublishServiceRequest: publishServiceSchema,
+  CreateHoldRequest: createHoldSchema,
+  CreateOrderRequest: createOrderSchema,
+  PaymentCallback: paymentCallbackSchema,
+};
+
+/** Response bodies by component name; described as the service writes them. */
+export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  Problem: problemSchema,
+  Liveness: livenessResponseSchema,
+  Readiness: readinessResponseSchema,
+  PublishedService: publishServiceResponseSchema,
+  ServiceSearch: searchServicesResponseSchema,
+  Availability: availabilityResponseSchema,
+  SeatMap: seatMapResponseSchema,
+  Hold: holdResponseSchema,
+  ConfirmedHold: confirmHoldResponseSchema,
+  Order: orderResponseSchema,
+  OrderList: orderListResponseSchema,
+  CancelledOrder: cancelOrderResponseSchema,
+  PaymentResult: paymentCallbackResponseSchema,
+  OpenApiDocument: openApiDocumentResponseSchema,
+};
