@@ -2,7 +2,7 @@ import { orderServices } from '../../lib/aws/order-services';
 import { paymentWebhookSecret } from '../../lib/aws/payment-webhook-secret';
 import { httpHandler, json, parseRequest, rawBody } from '../../lib/http';
 import { PAYMENT_SIGNATURE_HEADER } from '../../lib/orders/constants';
-import { verifyPaymentSignature } from '../../lib/orders/payment-signature';
+import { verifyPaymentCallback } from '../../lib/orders/payment-signature';
 import { paymentCallbackSchema } from '../../lib/orders/requests';
 
 const orders = orderServices();
@@ -14,7 +14,7 @@ const webhookSecret = paymentWebhookSecret();
  */
 export const handler = httpHandler({ auth: 'public' }, async ({ event, headers }) => {
   const raw = rawBody(event) ?? Buffer.alloc(0);
-  verifyPaymentSignature(await webhookSecret(), headers[PAYMENT_SIGNATURE_HEADER], raw, Math.floor(Date.now() / 1000));
+  await verifyPaymentCallback(webhookSecret, headers[PAYMENT_SIGNATURE_HEADER], raw, Math.floor(Date.now() / 1000));
   const { body } = parseRequest({ body: paymentCallbackSchema }, event);
   const { order } = await orders.pay(body);
   return json(200, { orderId: order.orderId, status: order.status });

@@ -21,6 +21,11 @@ export class PaymentSignatureError extends OrderError {
   override name = 'PaymentSignatureError';
 }
 
+/** A well-formed signature that no secret we hold produced: the one case a rotated secret can explain. */
+export class PaymentSignatureMismatchError extends PaymentSignatureError {
+  override name = 'PaymentSignatureMismatchError';
+}
+
 /** No order with that id, or not the caller's: both answer 404 so ids cannot be probed. */
 export class OrderNotFoundError extends OrderError {
   readonly problem = 'not-found';

@@ -15,6 +15,7 @@ export {
   OrderVersionConflictError,
   PaymentMismatchError,
   PaymentSignatureError,
+  PaymentSignatureMismatchError,
   TicketMismatchError,
 } from './errors';
 export {
@@ -37,7 +38,7 @@ export {
   ticket,
 } from './order';
 export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, canTransition, isFinal } from './order-status';
-export { type RawBody, signPayment, verifyPaymentSignature } from './payment-signature';
+export { type RawBody, signPayment, verifyPaymentCallback, verifyPaymentSignature, type WebhookSecretSource } from './payment-signature';
 export {
   type CreateOrderRequest,
   type PaymentCallback,

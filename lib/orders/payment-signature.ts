@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SIGNATURE_TOLERANCE_SECONDS } from './constants';
-import { PaymentSignatureError } from './errors';
+import { PaymentSignatureError, PaymentSignatureMismatchError } from './errors';
 
 /**
  * The payment provider signs each callback: header
@@ -30,9 +30,31 @@ export function verifyPaymentSignature(
   const expected = digest(secret, t, rawBody);
   // Every candidate is compared, so the time taken does not tell which one matched.
   const matched = signatures.reduce((found, candidate) => sameDigest(expected, candidate) || found, false);
-  if (!matched) throw new PaymentSignatureError('the payment signature does not match');
+  if (!matched) throw new PaymentSignatureMismatchError('the payment signature does not match');
   if (Math.abs(nowSeconds - Number(t)) > toleranceSeconds) {
     throw new PaymentSignatureError(`the payment signature is dated ${t}, more than ${toleranceSeconds} s from now`);
+  }
+}
+
+/** Where the signing secret comes from: kept after the first read, read again on request. */
+export interface WebhookSecretSource {
+  current(): Promise<string>;
+  /** Reads the secret again if allowed now; true when it changed. */
+  reread(): Promise<boolean>;
+}
+
+/**
+ * verifyPaymentSignature with the secret we hold; when the signature is well
+ * formed but does not match, once more with the secret read again, if it
+ * changed. The provider may have rotated the secret since we read it: the new
+ * one is picked up without waiting for a cold start.
+ */
+export async function verifyPaymentCallback(secrets: WebhookSecretSource, header: string | undefined, rawBody: RawBody, nowSeconds: number): Promise<void> {
+  try {
+    verifyPaymentSignature(await secrets.current(), header, rawBody, nowSeconds);
+  } catch (error) {
+    if (!(error instanceof PaymentSignatureMismatchError) || !(await secrets.reread())) throw error;
+    verifyPaymentSignature(await secrets.current(), header, rawBody, nowSeconds);
   }
 }
 

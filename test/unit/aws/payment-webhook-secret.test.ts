@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigurationError } from '../../../lib/aws/config';
-import { paymentWebhookSecret } from '../../../lib/aws/payment-webhook-secret';
+import { paymentWebhookSecret, REREAD_INTERVAL_MS } from '../../../lib/aws/payment-webhook-secret';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/payment-webhook-AbCdEf';
@@ -16,8 +16,8 @@ describe('Function: paymentWebhookSecret', () => {
     const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN });
 
     // Act
-    const values = await Promise.all([secret(), secret()]);
-    values.push(await secret());
+    const values = await Promise.all([secret.current(), secret.current()]);
+    values.push(await secret.current());
 
     // Assess
     expect(values).toEqual([PROVIDER_SECRET, PROVIDER_SECRET, PROVIDER_SECRET]);
@@ -41,17 +41,77 @@ describe('Function: paymentWebhookSecret', () => {
     const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN });
 
     // Act
-    const first = secret();
+    const first = secret.current();
 
     // Assess
     await expect(first).rejects.toThrow();
-    await expect(secret()).resolves.toBe(PROVIDER_SECRET);
+    await expect(secret.current()).resolves.toBe(PROVIDER_SECRET);
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  describe('Method: reread', () => {
+    const ROTATED = 'whsec_after_rotation_at_provider_77';
+
+    function clock(start = 1_800_000_000_000) {
+      let now = start;
+      return { now: () => now, advance: (ms: number) => (now += ms) };
+    }
+
+    it('reads the secret again once a minute has passed since the last read, and says whether it changed', async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolvesOnce({ SecretString: PROVIDER_SECRET }).resolves({ SecretString: ROTATED });
+      const time = clock();
+      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
+      await secret.current();
+      time.advance(REREAD_INTERVAL_MS);
+
+      // Act
+      const changed = await secret.reread();
+
+      // Assess
+      expect(changed).toBe(true);
+      await expect(secret.current()).resolves.toBe(ROTATED);
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    });
+
+    it('reads nothing within a minute of the last read, however many signatures fail', async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: PROVIDER_SECRET });
+      const time = clock();
+      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
+      await secret.current();
+      time.advance(REREAD_INTERVAL_MS - 1);
+
+      // Act
+      const answers = await Promise.all(Array.from({ length: 50 }, () => secret.reread()));
+
+      // Assess
+      expect(new Set(answers)).toEqual(new Set([false]));
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    });
+
+    it('answers false when the stored secret is unchanged', async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: PROVIDER_SECRET });
+      const time = clock();
+      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
+      await secret.current();
+      time.advance(REREAD_INTERVAL_MS);
+
+      // Act & Assess
+      await expect(secret.reread()).resolves.toBe(false);
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    });
+
+    it('never changes a secret given as a value', async () => {
+      await expect(paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET: 'whsec_local_7d1f0c9e4b2a6358' }).reread()).resolves.toBe(false);
+      expect(secretsManager.calls()).toHaveLength(0);
+    });
   });
 
   it('prefers the value itself, as the local cloud passes it, and calls no AWS service', async () => {
     // Act
-    const value = await paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET: 'whsec_local_7d1f0c9e4b2a6358', PAYMENT_WEBHOOK_SECRET_ARN: ARN })();
+    const value = await paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET: 'whsec_local_7d1f0c9e4b2a6358', PAYMENT_WEBHOOK_SECRET_ARN: ARN }).current();
 
     // Assess
     expect(value).toBe('whsec_local_7d1f0c9e4b2a6358');
@@ -63,7 +123,7 @@ describe('Function: paymentWebhookSecret', () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'short' });
 
     // Act
-    const read = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN })();
+    const read = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }).current();
 
     // Assess
     await expect(read).rejects.toThrow(ConfigurationError);

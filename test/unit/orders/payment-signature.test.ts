@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { PaymentSignatureError, signPayment, verifyPaymentSignature } from '../../../lib/orders';
+import { PaymentSignatureError, PaymentSignatureMismatchError, signPayment, verifyPaymentCallback, verifyPaymentSignature, type WebhookSecretSource } from '../../../lib/orders';
 
 const SECRET = 'whsec_test_secret';
 const NOW = 1_790_000_000;
@@ -150,5 +150,71 @@ describe('Function: verifyPaymentSignature', () => {
 
     // Assess
     expect(act).toThrow(expect.objectContaining({ problem: 'unauthorized', name: 'PaymentSignatureError' }));
+  });
+});
+
+describe('Function: verifyPaymentCallback', () => {
+  const ROTATED = 'whsec_rotated_secret';
+
+  /** Holds `held` until a reread, which finds `stored` if it is allowed. */
+  function secrets(held: string, stored: string, options: { rereadAllowed?: boolean } = {}) {
+    let current = held;
+    const source: WebhookSecretSource & { rereads: number } = {
+      rereads: 0,
+      current: () => Promise.resolve(current),
+      reread: () => {
+        source.rereads += 1;
+        if (options.rereadAllowed === false || stored === current) return Promise.resolve(false);
+        current = stored;
+        return Promise.resolve(true);
+      },
+    };
+    return source;
+  }
+
+  it('accepts a signature of the held secret without reading it again', async () => {
+    // Prepare
+    const source = secrets(SECRET, ROTATED);
+
+    // Act
+    await verifyPaymentCallback(source, signPayment(SECRET, BODY, NOW), BODY, NOW);
+
+    // Assess
+    expect(source.rereads).toBe(0);
+  });
+
+  it('accepts a signature of a secret rotated since it was read, after reading it again', async () => {
+    // Prepare
+    const source = secrets(SECRET, ROTATED);
+
+    // Act
+    await verifyPaymentCallback(source, signPayment(ROTATED, BODY, NOW), BODY, NOW);
+
+    // Assess
+    expect(source.rereads).toBe(1);
+  });
+
+  it('refuses a signature that matches neither the held nor the stored secret', async () => {
+    // Act & Assess
+    await expect(verifyPaymentCallback(secrets(SECRET, SECRET), signPayment('whsec_forged', BODY, NOW), BODY, NOW)).rejects.toThrow(PaymentSignatureMismatchError);
+    await expect(verifyPaymentCallback(secrets(SECRET, ROTATED), signPayment('whsec_forged', BODY, NOW), BODY, NOW)).rejects.toThrow(PaymentSignatureMismatchError);
+  });
+
+  it('refuses a signature of the rotated secret while a reread is not allowed yet', async () => {
+    // Act & Assess
+    await expect(verifyPaymentCallback(secrets(SECRET, ROTATED, { rereadAllowed: false }), signPayment(ROTATED, BODY, NOW), BODY, NOW)).rejects.toThrow(PaymentSignatureMismatchError);
+  });
+
+  it.each([
+    ['a missing header', undefined],
+    ['a malformed header', 'v1=abc'],
+    ['a stale timestamp', signPayment(SECRET, BODY, NOW - 301)],
+  ])('refuses %s without reading the secret again', async (_case, header) => {
+    // Prepare
+    const source = secrets(SECRET, ROTATED);
+
+    // Act & Assess
+    await expect(verifyPaymentCallback(source, header, BODY, NOW)).rejects.toThrow(PaymentSignatureError);
+    expect(source.rereads).toBe(0);
   });
 });

@@ -50,6 +50,29 @@ describe('Function: payment-callback, secret from Secrets Manager', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
+  it('picks up a secret rotated at the provider once a minute has passed since it was read, with no cold start', async () => {
+    // Prepare
+    const ROTATED = 'whsec_rotated_at_the_provider_0042';
+    // Ten minutes on, so that whatever an earlier test read is old enough to be read again.
+    const start = Date.now() + 10 * 60_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolvesOnce({ SecretString: PROVIDER_SECRET }).resolves({ SecretString: ROTATED });
+
+    try {
+      // Act
+      const before = await call(signedWith(PROVIDER_SECRET, 'pay_before'));
+      const tooSoon = await call(signedWith(ROTATED, 'pay_too_soon'));
+      clock.mockReturnValue(start + 61_000);
+      const after = await call(signedWith(ROTATED, 'pay_after'));
+
+      // Assess
+      expect([before, tooSoon, after]).toEqual([200, 401, 200]);
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('answers 401 to a callback signed with any other secret and touches no order', async () => {
     // Act
     const status = await call(signedWith('dev-only-payment-webhook-secret', 'pay_forged'));
