@@ -52,18 +52,19 @@ describe('Function: paymentWebhookSecret', () => {
   describe('Method: reread', () => {
     const ROTATED = 'whsec_after_rotation_at_provider_77';
 
-    function clock(start = 1_800_000_000_000) {
-      let now = start;
-      return { now: () => now, advance: (ms: number) => (now += ms) };
+    /** A secret first read at a fixed time, then `elapsedMs` later on its clock. */
+    async function readThenWait(elapsedMs: number) {
+      let now = 1_800_000_000_000;
+      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: () => now });
+      await secret.current();
+      now += elapsedMs;
+      return secret;
     }
 
     it('reads the secret again once a minute has passed since the last read, and says whether it changed', async () => {
       // Prepare
       secretsManager.on(GetSecretValueCommand).resolvesOnce({ SecretString: PROVIDER_SECRET }).resolves({ SecretString: ROTATED });
-      const time = clock();
-      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
-      await secret.current();
-      time.advance(REREAD_INTERVAL_MS);
+      const secret = await readThenWait(REREAD_INTERVAL_MS);
 
       // Act
       const changed = await secret.reread();
@@ -77,10 +78,7 @@ describe('Function: paymentWebhookSecret', () => {
     it('reads nothing within a minute of the last read, however many signatures fail', async () => {
       // Prepare
       secretsManager.on(GetSecretValueCommand).resolves({ SecretString: PROVIDER_SECRET });
-      const time = clock();
-      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
-      await secret.current();
-      time.advance(REREAD_INTERVAL_MS - 1);
+      const secret = await readThenWait(REREAD_INTERVAL_MS - 1);
 
       // Act
       const answers = await Promise.all(Array.from({ length: 50 }, () => secret.reread()));
@@ -93,10 +91,7 @@ describe('Function: paymentWebhookSecret', () => {
     it('answers false when the stored secret is unchanged', async () => {
       // Prepare
       secretsManager.on(GetSecretValueCommand).resolves({ SecretString: PROVIDER_SECRET });
-      const time = clock();
-      const secret = paymentWebhookSecret({ PAYMENT_WEBHOOK_SECRET_ARN: ARN }, { now: time.now });
-      await secret.current();
-      time.advance(REREAD_INTERVAL_MS);
+      const secret = await readThenWait(REREAD_INTERVAL_MS);
 
       // Act & Assess
       await expect(secret.reread()).resolves.toBe(false);
