@@ -10,23 +10,9 @@ import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError
 import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
 import { OVERDUE_SHARDS } from './order-keys';
 import type { OrderStore } from './order-store';
+import { type OrderView, toView } from './order-view';
 import { ClaimLostError, type PassengerClaims } from './passenger-claims';
 import type { CreateOrderRequest } from './requests';
-
-export interface OrderView {
-  orderId: string;
-  status: Order['status'];
-  serviceId: string;
-  from: string;
-  to: string;
-  seatClass: Order['seatClass'];
-  seats: Order['seats'];
-  amount: number;
-  currency: Order['currency'];
-  expiresAt: string;
-  createdAt: string;
-  tickets?: Order['tickets'];
-}
 
 export interface OrdersOptions {
   holdTtlSeconds: number;
@@ -244,20 +230,3 @@ export class Orders {
     }
   }
 }
-
-export const toView = (order: Order): OrderView => ({
-  orderId: order.orderId,
-  status: order.status,
-  serviceId: order.serviceId,
-  from: order.from,
-  to: order.to,
-  seatClass: order.seatClass,
-  seats: order.seats,
-  amount: order.amount,
-  currency: order.currency,
-  expiresAt: order.expiresAt,
-  createdAt: order.createdAt,
-  ...(order.tickets ? { tickets: order.tickets } : {}),
-});
-
-

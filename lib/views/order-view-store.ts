@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequestError } from '../domain-error';
 import type { Order } from '../orders';
-import type { OrderView } from '../orders/orders';
+import { type OrderView, toView } from '../orders/order-view';
 
 /**
  * The order-view table, the read model of GET /orders and GET /orders/{id}.
@@ -95,18 +95,8 @@ function toItem(order: Order): Record<string, unknown> {
     userId: order.userId,
     version: order.version,
     updatedAt: order.updatedAt,
-    orderId: order.orderId,
-    status: order.status,
-    serviceId: order.serviceId,
-    from: order.from,
-    to: order.to,
-    seatClass: order.seatClass,
-    seats: order.seats,
-    amount: order.amount,
-    currency: order.currency,
-    expiresAt: order.expiresAt,
-    createdAt: order.createdAt,
-    ...(order.status === 'TICKETED' && order.tickets ? { tickets: order.tickets } : {}),
+    // What travellers are shown; tickets exist only on a TICKETED order, a final state.
+    ...toView(order),
   };
 }
 
