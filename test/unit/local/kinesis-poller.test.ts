@@ -14,6 +14,7 @@ import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import type { LocalResources } from '../../../infra/local/provision';
 import type { LocalTopology } from '../../../infra/local/topology';
 import { eventually as retryUntil } from '../../helpers/eventually';
+import { FAST_SHARD_POLLING, sentMessageBodies } from '../../helpers/pollers';
 
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/order-events';
 const ROLE_ARN = 'arn:aws:iam::000000000000:role/DispatcherRole';
@@ -275,16 +276,14 @@ describe('Class: KinesisStreamPoller (over a fake stream)', () => {
       kinesis: new KinesisClient({ region: 'us-east-1' }),
       sqs: new SQSClient({ region: 'us-east-1' }),
       functions: options.functions,
-      pollIntervalMs: 5,
-      shardDiscoveryIntervalMs: 10,
-      backoff: { initialMs: 1, maxMs: 5 },
+      ...FAST_SHARD_POLLING,
       ...(options.now ? { now: options.now } : {}),
     });
     poller.start();
     return poller;
   }
 
-  const sentRecords = () => sqsClient.commandCalls(SendMessageCommand).map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, any>);
+  const sentRecords = () => sentMessageBodies(sqsClient);
 
   beforeEach(() => {
     kinesisClient.reset();

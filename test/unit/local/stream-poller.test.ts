@@ -29,6 +29,7 @@ import {
 } from '../../../infra/local/stream-poller';
 import type { LocalTopology } from '../../../infra/local/topology';
 import { eventually as retryUntil } from '../../helpers/eventually';
+import { FAST_SHARD_POLLING, sentMessageBodies } from '../../helpers/pollers';
 
 const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/orders/stream/2026-11-25T00:00:00.000';
 const CREATED = new Date('2026-11-25T08:00:00Z');
@@ -438,16 +439,14 @@ describe('Class: DynamoDbStreamPoller (over a fake stream)', () => {
       streams: new DynamoDBStreamsClient({ region: 'us-east-1' }),
       sqs: new SQSClient({ region: 'us-east-1' }),
       functions: options.functions,
-      pollIntervalMs: 5,
-      shardDiscoveryIntervalMs: 10,
-      backoff: { initialMs: 1, maxMs: 5 },
+      ...FAST_SHARD_POLLING,
       ...(options.now ? { now: options.now } : {}),
     });
     poller.start();
     return poller;
   }
 
-  const sentRecords = () => sqsClient.commandCalls(SendMessageCommand).map((call) => JSON.parse(call.args[0].input.MessageBody ?? '{}') as Record<string, any>);
+  const sentRecords = () => sentMessageBodies(sqsClient);
 
   beforeEach(() => {
     streamsClient.reset();
