@@ -7,6 +7,7 @@ import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
+process.env.OCCUPANCY_TABLE_NAME = 'occupancy';
 const db = mockClient(DynamoDBDocumentClient);
 const event = () => loadEvent('timetable/publish-service.json');
 const published = JSON.parse(event().body as string) as PublishServiceRequest;
@@ -28,6 +29,18 @@ describe('Function: publish-service', () => {
     expect(JSON.parse(result.body as string)).toEqual({ serviceId: 'G1_2026-12-01', seats: 91 });
     expect(db.commandCalls(BatchWriteCommand)).toHaveLength(4);
     expect(db.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ ExpressionAttributeValues: { ':open': 'OPEN' } });
+  });
+
+  it('writes the seats to the ledger only: the occupancy snapshot is the projector\'s to write', async () => {
+    db.on(PutCommand).resolves({}).on(BatchWriteCommand).resolves({}).on(UpdateCommand).resolves({});
+
+    await publish();
+
+    const tables = db.calls().flatMap((c) => {
+      const input = c.args[0].input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      return input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
+    });
+    expect(new Set(tables)).toEqual(new Set(['ledger']));
   });
 
   it('re-sends the items DynamoDB left unprocessed', async () => {
