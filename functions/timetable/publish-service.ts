@@ -2,10 +2,10 @@ import { ledgerServices } from '../../lib/aws/ledger-services';
 import { httpHandler, json } from '../../lib/http';
 import { publishServiceSchema } from '../../lib/timetable/service';
 
-const { inventory } = ledgerServices();
+const { timetable } = ledgerServices();
 
 /** POST /admin/services: 201 when published now, 200 when the identical service already was. */
 export const handler = httpHandler({ auth: 'admin', body: publishServiceSchema }, async ({ body }) => {
-  const { serviceId, seats, created } = await inventory.publish(body);
+  const { serviceId, seats, created } = await timetable.publish(body);
   return json(created ? 201 : 200, { serviceId, seats });
 });

@@ -1,5 +1,5 @@
 import type { Timetable } from '../timetable/timetable';
-import type { PublishServiceRequest, SeatClass } from '../timetable/service';
+import type { SeatClass } from '../timetable/service';
 import type { HoldPreferences, HoldRecord } from './hold';
 import type { ReleaseResult, SeatLedger } from './seat-ledger';
 
@@ -14,17 +14,12 @@ export interface HoldInput {
   preferences?: HoldPreferences;
 }
 
-/** The inventory's use cases: publish a service with its seats, hold seats for a ride, confirm a hold (sold), release it. */
+/** The inventory's use cases: hold seats for a ride, confirm a hold (sold), release it. */
 export class Inventory {
   constructor(
     private readonly timetable: Timetable,
     private readonly ledger: SeatLedger,
   ) {}
-
-  /** Publishes a service in the timetable with its empty seats in the ledger; the identical service again is a no-op. */
-  publish(request: PublishServiceRequest): Promise<{ serviceId: string; seats: number; created: boolean }> {
-    return this.timetable.publish(request, (service) => this.ledger.writeSeats(service));
-  }
 
   /** Resolves the ride on the service (unknown service → not found; unknown station or class → invalid) and holds seats. */
   async hold(input: HoldInput): Promise<HoldRecord> {

@@ -55,7 +55,7 @@ export class OccupancyProjector {
     return { batchItemFailures: firstFailure === undefined ? [] : [{ itemIdentifier: firstFailure }] };
   }
 
-  /** Re-reads one coach and stores its occupancy. A service still being published has empty seats: nothing to store yet. */
+  /** Re-reads one coach and stores its occupancy. Seats of a service not (or no longer) in the timetable are nobody's to show. */
   async refresh({ serviceId, coach }: ChangedCoach): Promise<void> {
     const service = await this.timetable.service(serviceId).catch((error: unknown) => {
       if (error instanceof ServiceNotFoundError) return undefined;

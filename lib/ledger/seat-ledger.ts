@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { allocateSeats, type AllocationRequest } from '../allocator';
-import { type SeatId, type Service, seatLayout, segmentMask } from '../timetable/service';
+import { type SeatId, type Service, segmentMask } from '../timetable/service';
 import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
 import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, SoldOutError } from './errors';
 import { type HeldSeats, type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
@@ -17,7 +17,6 @@ import { ledgerKeys } from './ledger-keys';
 import type { OccupancySnapshots } from './occupancy-snapshots';
 import { HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
 import type { ServiceOccupancy } from './service-occupancy';
-import { writeAll } from './write-all';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type TransactItems = TransactItem[];
@@ -62,8 +61,8 @@ export interface ReleaseResult {
 }
 
 /**
- * The seat ledger: one item per seat, its segment occupancy in the item, every
- * change a conditional write. A hold is one TransactWriteItems of a condition per
+ * The seat ledger: one item per seat once it is first held, its segment
+ * occupancy in the item (one attribute per segment), every change a conditional write. A hold is one TransactWriteItems of a condition per
  * seat plus the hold record, so no seat is ever held twice for overlapping segments.
  *
  * Seats are chosen from the occupancy snapshot, which may be a second or two
@@ -86,18 +85,7 @@ export class SeatLedger {
     this.onHoldConflict = options.onHoldConflict ?? (() => undefined);
   }
 
-  /** Writes the empty seats of a service. Only a publisher holding the service's lease calls this. */
-  async writeSeats(service: Service): Promise<number> {
-    const seats = seatLayout(service);
-    await writeAll(
-      this.db,
-      this.tableName,
-      seats.map(({ coach, seat }) => ({ ...ledgerKeys.seat(service.serviceId, coach, seat), segs: {} })),
-    );
-    return seats.length;
-  }
-
-  /** The seat items of one coach; consistent reads see every write that succeeded before. */
+  /** The seat items of one coach (a seat never held has none); consistent reads see every write that succeeded before. */
   async readCoach(serviceId: string, coach: string, options: { consistent: boolean }): Promise<LedgerSeat[]> {
     const seats: LedgerSeat[] = [];
     let cursor: Record<string, unknown> | undefined;
@@ -107,13 +95,12 @@ export class SeatLedger {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
           ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach), ':seat': ledgerKeys.seatPrefix },
-          ProjectionExpression: 'sk, segs',
           ConsistentRead: options.consistent,
           ExclusiveStartKey: cursor,
         }),
       );
-      for (const item of page.Items ?? []) {
-        seats.push({ coach, seat: String(item.sk).slice(ledgerKeys.seatPrefix.length), segments: (item.segs ?? {}) as SeatSegments });
+      for (const { pk: _pk, sk, ...segments } of page.Items ?? []) {
+        seats.push({ coach, seat: String(sk).slice(ledgerKeys.seatPrefix.length), segments: segments as SeatSegments });
       }
       cursor = page.LastEvaluatedKey;
     } while (cursor);
@@ -270,18 +257,20 @@ export class SeatLedger {
     );
   }
 
-  /** Every segment of the ride free, or held by a hold that has expired. */
+  /**
+   * Every segment of the ride free, or held by a hold that has expired. A seat's
+   * item is made by its first hold: publishing a train writes no seats.
+   */
   private claimSeat(hold: HoldRecord, seat: SeatId, now: number): TransactItems[number] {
     const segments = segmentsOf(hold.fromIndex, hold.toIndex);
-    const names = segmentNames(segments);
-    const free = segments.map((s) => `(attribute_not_exists(#g.#${segmentKey(s)}) OR (#g.#${segmentKey(s)}.#st = :held AND #g.#${segmentKey(s)}.#x <= :now))`);
+    const free = segments.map((s) => `(attribute_not_exists(#${segmentKey(s)}) OR (#${segmentKey(s)}.#st = :held AND #${segmentKey(s)}.#x <= :now))`);
     return {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `SET ${segments.map((s) => `#g.#${segmentKey(s)} = :claim`).join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND ${free.join(' AND ')}`,
-        ExpressionAttributeNames: { '#g': 'segs', '#st': 'st', '#x': 'x', ...names },
+        UpdateExpression: `SET ${segments.map((s) => `#${segmentKey(s)} = :claim`).join(', ')}`,
+        ConditionExpression: free.join(' AND '),
+        ExpressionAttributeNames: { '#st': 'st', '#x': 'x', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':claim': { h: hold.holdId, st: HELD, x: Date.parse(hold.expiresAt) }, ':held': HELD, ':now': now },
       },
     };
@@ -293,9 +282,9 @@ export class SeatLedger {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `SET ${segments.map((s) => `#g.#${segmentKey(s)}.#st = :sold`).join(', ')}`,
+        UpdateExpression: `SET ${segments.map((s) => `#${segmentKey(s)}.#st = :sold`).join(', ')}`,
         ConditionExpression: ownedBy(segments),
-        ExpressionAttributeNames: { '#g': 'segs', '#st': 'st', '#h': 'h', ...segmentNames(segments) },
+        ExpressionAttributeNames: { '#st': 'st', '#h': 'h', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':sold': SOLD, ':hold': hold.holdId },
       },
     };
@@ -307,9 +296,9 @@ export class SeatLedger {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `REMOVE ${segments.map((s) => `#g.#${segmentKey(s)}`).join(', ')}`,
-        ConditionExpression: `${ownedBy(segments)} AND #g.#${segmentKey(segments[0] as number)}.#st = :held`,
-        ExpressionAttributeNames: { '#g': 'segs', '#h': 'h', '#st': 'st', ...segmentNames(segments) },
+        UpdateExpression: `REMOVE ${segments.map((s) => `#${segmentKey(s)}`).join(', ')}`,
+        ConditionExpression: `${ownedBy(segments)} AND #${segmentKey(segments[0] as number)}.#st = :held`,
+        ExpressionAttributeNames: { '#h': 'h', '#st': 'st', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':hold': hold.holdId, ':held': HELD },
       },
     };
@@ -393,7 +382,7 @@ function toHoldRecord(item: Record<string, unknown>): HoldRecord {
 
 const segmentNames = (segments: number[]) => Object.fromEntries(segments.map((s) => [`#${segmentKey(s)}`, segmentKey(s)]));
 
-const ownedBy = (segments: number[]) => segments.map((s) => `#g.#${segmentKey(s)}.#h = :hold`).join(' AND ');
+const ownedBy = (segments: number[]) => segments.map((s) => `#${segmentKey(s)}.#h = :hold`).join(' AND ');
 
 const toAllocationRequest = (request: HoldRequest): AllocationRequest => ({
   fromIndex: request.fromIndex,

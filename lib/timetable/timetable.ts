@@ -27,19 +27,11 @@ export class Timetable {
     this.dayCacheMs = options.dayCacheMs ?? 1000;
   }
 
-  /**
-   * 1. Claim the service id (a conflicting definition or a live publisher → conflict).
-   * 2. Write its empty seats (`writeSeats`, the ledger's part), unless an identical service is already open.
-   * 3. Open it for sale.
-   */
-  async publish(request: PublishServiceRequest, writeSeats: (service: Service) => Promise<unknown>): Promise<{ serviceId: string; seats: number; created: boolean }> {
+  /** Opens a service for sale; the identical service again is a no-op, a different one under its id a conflict. */
+  async publish(request: PublishServiceRequest): Promise<{ serviceId: string; seats: number; created: boolean }> {
     const service = toService(request);
-    const digest = fingerprint(request);
-    const start = await this.store.beginPublish(service, digest, this.now());
-    if (start === 'already-published') return { serviceId: service.serviceId, seats: seatCount(service), created: false };
-    await writeSeats(service);
-    await this.store.markOpen(service.serviceId, digest);
-    return { serviceId: service.serviceId, seats: seatCount(service), created: true };
+    const outcome = await this.store.publish(service, fingerprint(request));
+    return { serviceId: service.serviceId, seats: seatCount(service), created: outcome === 'created' };
   }
 
   /** An open service, or ServiceNotFoundError. */

@@ -61,9 +61,9 @@ export function meteredClient() {
 async function holdsAtConcurrency(tables: SeatTables, buyers: number): Promise<BenchRow[]> {
   const { db, totals } = meteredClient();
   let conflicts = 0;
-  const { inventory } = seatSystem(db, tables, { snapshotMaxAgeMs: 500, ledger: { onHoldConflict: () => conflicts++ } });
+  const { inventory, timetable } = seatSystem(db, tables, { snapshotMaxAgeMs: 500, ledger: { onHoldConflict: () => conflicts++ } });
   const train = benchTrain(`G${9000 + buyers}`);
-  const { serviceId } = await inventory.publish(train);
+  const { serviceId } = await timetable.publish(train);
   const stations = train.stops.map((s) => s.station);
   const stopProjecting = seatSystem(plainClient(), tables).projectEvery(serviceId, 250);
   Object.assign(totals, { read: 0, write: 0, calls: 0, byCommand: {} });

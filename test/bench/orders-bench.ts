@@ -25,7 +25,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
     const { ledger, timetable, inventory, project } = seatSystem(db, tables, { snapshotMaxAgeMs: 500 });
     const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), timetable, ledger, new PassengerClaims(db, tables.ledgerTable), { holdTtlSeconds: 900 });
     const train = benchTrain('G8001');
-    const { serviceId } = await inventory.publish(train);
+    const { serviceId } = await timetable.publish(train);
     await project(serviceId);
     const stations = train.stops.map((s) => s.station);
 

@@ -35,7 +35,7 @@ function system(options: { realClock?: boolean } = {}) {
 }
 
 async function published(request: PublishServiceRequest = smallService()) {
-  await system().inventory.publish(request);
+  await system().timetable.publish(request);
   return serviceIdOf(request.trainNo, request.date);
 }
 
@@ -54,7 +54,7 @@ async function seatItems(serviceId: string, coach = '05') {
   const { Items } = await db.send(
     new QueryCommand({ TableName: tables.ledgerTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach) }, ConsistentRead: true }),
   );
-  return (Items ?? []).map((item) => ({ seat: String(item.sk).replace('SEAT#', ''), segs: item.segs as SeatSegments }));
+  return (Items ?? []).map(({ pk: _pk, sk, ...segments }) => ({ seat: String(sk).replace('SEAT#', ''), segs: segments as SeatSegments }));
 }
 
 describe('Class: SeatLedger', () => {
@@ -203,21 +203,22 @@ describe('Class: SeatLedger', () => {
 
 describe('Class: Timetable', () => {
   describe('Method: publish', () => {
-    it('writes every seat of a large train, republishes it as a no-op and refuses another definition under its id', async () => {
+    it('opens a large train for sale with one write, republishes it as a no-op and refuses another definition under its id', async () => {
       const request = smallService({ rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] });
       const big = { ...request, coaches: Array.from({ length: 6 }, (_, i) => ({ coach: String(i + 1).padStart(2, '0'), seatClass: 'second' as const, rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] })) };
-      const { inventory } = system();
+      const { timetable } = system();
 
-      await expect(inventory.publish(big)).resolves.toEqual({ serviceId: serviceIdOf(big.trainNo, big.date), seats: 1200, created: true });
-      await expect(inventory.publish(big)).resolves.toMatchObject({ seats: 1200, created: false });
-      await expect(inventory.publish({ ...big, fares: { second: 1 } })).rejects.toBeInstanceOf(ServiceConflictError);
+      await expect(timetable.publish(big)).resolves.toEqual({ serviceId: serviceIdOf(big.trainNo, big.date), seats: 1200, created: true });
+      await expect(timetable.publish(big)).resolves.toMatchObject({ seats: 1200, created: false });
+      await expect(timetable.publish({ ...big, fares: { second: 1 } })).rejects.toBeInstanceOf(ServiceConflictError);
       expect(await availableSeats(serviceIdOf(big.trainNo, big.date))).toBe(1200);
+      expect(await seatItems(serviceIdOf(big.trainNo, big.date), '01')).toEqual([]);
     });
 
     it('lists a published service on its date with fares pro rata', async () => {
       const request = smallService({ date: '2026-12-24' });
-      const { inventory, availability } = system();
-      await inventory.publish(request);
+      const { timetable, availability } = system();
+      await timetable.publish(request);
 
       const found = await availability.search('TXP', 'NKH', '2026-12-24');
 

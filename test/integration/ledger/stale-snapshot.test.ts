@@ -49,7 +49,7 @@ describe('Class: SeatLedger', () => {
           const request = smallService({ rows: 1, letters: ['A', 'B', 'C'] });
           const serviceId = serviceIdOf(request.trainNo, request.date);
           const containers = Array.from({ length: CONTAINERS }, container);
-          await containers[0]?.inventory.publish(request);
+          await containers[0]?.timetable.publish(request);
           const holds: HoldRecord[] = [];
           const live = new Set<string>();
 
@@ -112,7 +112,7 @@ describe('Class: SeatLedger', () => {
       const request = smallService({ rows: 1, letters: ['A', 'B'] });
       const serviceId = serviceIdOf(request.trainNo, request.date);
       const stale = container();
-      await stale.inventory.publish(request);
+      await stale.timetable.publish(request);
       // The stale container reads the empty train, then another container sells every seat.
       expect((await stale.availability.availability(serviceId, 'VNP', 'AOH')).classes.second?.available).toBe(2);
       const other = container();

@@ -49,7 +49,7 @@ function system() {
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
   const request = smallService({ rows, letters });
-  await system().inventory.publish(request);
+  await system().timetable.publish(request);
   return serviceIdOf(request.trainNo, request.date);
 }
 
