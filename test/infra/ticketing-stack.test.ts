@@ -30,6 +30,15 @@ const BACKGROUND_FUNCTIONS = 6;
 
 const TABLE = 'SeatLedgerTable';
 const OCCUPANCY_TABLE = 'OccupancyTable';
+/** Every table here is keyed by `pk` and `sk`, both strings. */
+const PK_SK_KEY_SCHEMA = [
+  { AttributeName: 'pk', KeyType: 'HASH' },
+  { AttributeName: 'sk', KeyType: 'RANGE' },
+];
+const PK_SK_ATTRIBUTES = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+];
 /** Whoever picks or counts seats reads them from the occupancy snapshot. */
 const READS_OCCUPANCY: readonly Access[] = ['read', 'readWrite', 'orders:readWrite', 'payments'];
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -90,11 +99,7 @@ describe('Stack: TicketingStack', () => {
   function statementsOf(functionId: string): Statement[] {
     const fn = stack.httpApi.functions.get(functionId);
     if (!fn?.role) throw new Error(`no role for ${functionId}`);
-    const roleId = logicalIdOf(stack, fn.role.node.defaultChild);
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
-    );
-    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    return roleStatements(logicalIdOf(stack, fn.role.node.defaultChild));
   }
 
   function actionsOf(functionId: string): string[] {
@@ -125,14 +130,8 @@ describe('Stack: TicketingStack', () => {
       expect(resources[TABLE]?.Type).toBe('AWS::DynamoDB::Table');
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: Match.arrayWith([
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ]),
+        KeySchema: PK_SK_KEY_SCHEMA,
+        AttributeDefinitions: Match.arrayWith(PK_SK_ATTRIBUTES),
       });
     });
 
@@ -182,14 +181,8 @@ describe('Stack: TicketingStack', () => {
         UpdateReplacePolicy: 'Retain',
         Properties: {
           BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
+          KeySchema: PK_SK_KEY_SCHEMA,
+          AttributeDefinitions: PK_SK_ATTRIBUTES,
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           DeletionProtectionEnabled: true,
         },

@@ -3,6 +3,16 @@ import { readTopology, synthesizeApp, TopologyError, type CloudFormationTemplate
 
 const ASSEMBLY_DIR = '/tmp/assembly';
 
+/** Every table of the app is keyed by `pk` and `sk`, both strings. */
+const PK_SK_KEY_SCHEMA = [
+  { attributeName: 'pk', keyType: 'HASH' },
+  { attributeName: 'sk', keyType: 'RANGE' },
+];
+const PK_SK_ATTRIBUTES = [
+  { attributeName: 'pk', attributeType: 'S' },
+  { attributeName: 'sk', attributeType: 'S' },
+];
+
 function templateWith(resources: CloudFormationTemplate['Resources']): SynthesizedApp {
   return { template: { Resources: resources }, assemblyDir: ASSEMBLY_DIR };
 }
@@ -44,13 +54,9 @@ describe('Function: readTopology', () => {
         {
           logicalId: 'SeatLedgerTable',
           tableName: 'SeatLedgerTable',
-          keySchema: [
-            { attributeName: 'pk', keyType: 'HASH' },
-            { attributeName: 'sk', keyType: 'RANGE' },
-          ],
+          keySchema: PK_SK_KEY_SCHEMA,
           attributeDefinitions: [
-            { attributeName: 'pk', attributeType: 'S' },
-            { attributeName: 'sk', attributeType: 'S' },
+            ...PK_SK_ATTRIBUTES,
             { attributeName: 'gsi1pk', attributeType: 'S' },
             { attributeName: 'gsi1sk', attributeType: 'S' },
           ],
@@ -76,14 +82,8 @@ describe('Function: readTopology', () => {
         {
           logicalId: 'OccupancyTable',
           tableName: 'OccupancyTable',
-          keySchema: [
-            { attributeName: 'pk', keyType: 'HASH' },
-            { attributeName: 'sk', keyType: 'RANGE' },
-          ],
-          attributeDefinitions: [
-            { attributeName: 'pk', attributeType: 'S' },
-            { attributeName: 'sk', attributeType: 'S' },
-          ],
+          keySchema: PK_SK_KEY_SCHEMA,
+          attributeDefinitions: PK_SK_ATTRIBUTES,
           globalSecondaryIndexes: [],
           localSecondaryIndexes: [],
           streamViewType: undefined,

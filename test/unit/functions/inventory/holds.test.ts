@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -48,10 +48,13 @@ function givenService(taken: TakenSeats = {}) {
 const madeBefore = (fingerprint: string) => ({ ...heldRecord, seatClass: 'business', seats: [{ coach: '01', seat: '01A' }, { coach: '01', seat: '01F' }], fingerprint });
 const sampleFingerprint = holdFingerprint({ holdId: 'hold-7f3a', serviceId: 'G1_2026-12-01', from: 'VNP', to: 'JGK', fromIndex: 0, toIndex: 1, seatClass: 'business', count: 2, ttlSeconds: 900, preferences: { letters: ['A', 'F'], together: true } });
 
+/** DynamoDB cancelling a transaction, with a reason per item in order. */
+const cancelled = (...reasons: CancellationReason[]) => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
+const NONE = { Code: 'None' };
+const LOST = { Code: 'ConditionalCheckFailed' };
+
 function holdPutFailsWith(existing: Record<string, unknown>) {
-  db.on(TransactWriteCommand).rejects(
-    new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: marshall(existing) }] }),
-  );
+  db.on(TransactWriteCommand).rejects(cancelled(NONE, NONE, { ...LOST, Item: marshall(existing) }));
 }
 
 async function call(module: string, event: APIGatewayProxyEventV2) {
@@ -156,7 +159,7 @@ describe('Function: create-hold', () => {
 
   it('re-reads only the lost coach from the ledger, consistently, and tries again when another buyer wins the race for the chosen seats', async () => {
     givenService();
-    const lost = new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }] });
+    const lost = cancelled(LOST, NONE, NONE);
     db.on(TransactWriteCommand).rejectsOnce(lost).resolves({});
 
     const { status } = await call('create-hold', loadEvent('inventory/create-hold.json'));
@@ -173,7 +176,7 @@ describe('Function: create-hold', () => {
     const sold = { s0: { h: 'x', st: 'S' as const, x: 0 } };
     givenService({ '02A': sold, '02C': sold, '02F': sold });
     db.on(QueryCommand, { TableName: 'ledger' }).resolves({ Items: coachSeatItems(service, '01', { '01A': sold, '01C': sold, '01F': sold }) });
-    const lost = new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+    const lost = cancelled(LOST, LOST, NONE);
     db.on(TransactWriteCommand).rejectsOnce(lost).resolves({});
 
     const { status, body } = await call('create-hold', loadEvent('inventory/create-hold.json'));
@@ -189,7 +192,7 @@ describe('Function: create-hold', () => {
 
   it('answers 409 sold-out when every pick loses its race', async () => {
     givenService();
-    const lost = new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }] });
+    const lost = cancelled(LOST, NONE, NONE);
     db.on(TransactWriteCommand).rejects(lost);
 
     const { status, body } = await call('create-hold', loadEvent('inventory/create-hold.json'));
@@ -242,7 +245,7 @@ describe('Function: confirm-hold', () => {
 
   it('answers 409 when the hold lost its seats after expiring', async () => {
     db.on(GetCommand).resolves({ Item: heldRecord });
-    db.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    db.on(TransactWriteCommand).rejects(cancelled(LOST, NONE));
 
     const { status, body } = await call('confirm-hold', loadEvent('inventory/confirm-hold.json'));
 
