@@ -17,7 +17,7 @@ const NOW = Date.parse('2026-12-01T08:00:00.000Z');
 const MINUTE = 60_000;
 const LEDGER = 'ledger';
 const OCCUPANCY = 'occupancy';
-/** The sample batch: seats of coach 02 (first at …101, again at …105) and coach 01 (…104), a hold and a passenger claim. */
+/** The sample batch: seats of coach 02 (first at …101, again at …105) and coach 01 (…104, its first hold), a hold and a passenger claim. */
 const BATCH = 'streams/ledger-occupancy.json';
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -156,17 +156,30 @@ describe('Class: OccupancyProjector', () => {
       expect(db.calls()).toHaveLength(0);
     });
 
-    it('stores nothing for a service not open yet: its seats are being published, all empty', async () => {
+    it('stores nothing for a service the timetable does not have', async () => {
       // Prepare
       givenLedger();
-      db.on(GetCommand, { Key: { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' } }).resolves({ Item: serviceItem(service, 'PUBLISHING') });
+      db.on(GetCommand, { Key: { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' } }).resolves({});
 
       // Act
       const result = await aProjector().projectBatch(records());
 
       // Assess
       expect(result).toEqual({ batchItemFailures: [] });
+      expect(db.commandCalls(QueryCommand)).toHaveLength(0);
       expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    });
+
+    it("refreshes a coach on a seat's first hold, which makes the seat's item (an INSERT)", async () => {
+      // Prepare
+      givenLedger();
+      const first = { ...seatRecord('01', '02F', '7'), eventName: 'INSERT' as const };
+
+      // Act
+      await aProjector().projectBatch([first]);
+
+      // Assess
+      expect(written().map((put) => put.Item?.sk)).toEqual(['COACH#01']);
     });
 
     it('stores nothing for a coach the service does not have', async () => {

@@ -132,7 +132,14 @@ describe('Function: create-order', () => {
     const [seat] = body.seats as { coach: string; seat: string }[];
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(transactItems()).toMatchObject([
-      { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: `SEAT#${seat?.seat}` }, ConditionExpression: expect.stringContaining('attribute_exists(pk)') } },
+      {
+        Update: {
+          TableName: LEDGER_TABLE,
+          Key: { pk: 'SVC#G1_2026-12-01#02', sk: `SEAT#${seat?.seat}` },
+          UpdateExpression: 'SET #s0 = :claim, #s1 = :claim',
+          ConditionExpression: expect.stringContaining('attribute_not_exists(#s0)'),
+        },
+      },
       { Put: { TableName: LEDGER_TABLE, Item: { pk: `HOLD#${orderId}`, sk: 'HOLD', holdId: orderId, status: 'HELD' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Put: {
