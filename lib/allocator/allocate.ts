@@ -8,9 +8,6 @@ import type { WindowLevel } from './window-level';
 
 /** The one group of WindowLevel.all. */
 const EVERY_WINDOW: readonly number[] = [0];
-/** A party that sits together looks for adjacent seats of one row, then any seats of one row. */
-const SHAPES = ['adjacent', 'row'] as const;
-const NO_SHAPE = [] as const;
 
 /**
  * Best-fit on a prepared snapshot: the positions (in `index.seats`) of the seats for the request, in
@@ -43,12 +40,17 @@ export function bestFit(index: SeatIndex, request: AllocationRequest, { random, 
   const wanted = letters !== undefined && letters.length > 0 ? new Set(letters) : undefined;
 
   const together = count > 1 && request.together !== false;
-  if (count > 1 && index.countFree(fromIndex, toIndex) < count) return undefined;
-  for (const shape of count === 1 || together ? SHAPES : NO_SHAPE) {
-    const level = index.level(count, shape);
-    const window = level === undefined ? undefined : bestWindow(level, request, wanted, candidates, draw);
-    if (window !== undefined) return level!.seatsOf(window);
+  if (count === 1 || together) {
+    const adjacent = index.level(count, 'adjacent');
+    const window = adjacent === undefined ? undefined : bestWindow(adjacent, request, wanted, candidates, draw);
+    if (window !== undefined) return adjacent!.seatsOf(window);
     if (count === 1) return undefined;
+  }
+  if (index.freeOver(fromIndex, toIndex) < count) return undefined;
+  if (together) {
+    const row = index.level(count, 'row');
+    const window = row === undefined ? undefined : bestWindow(row, request, wanted, candidates, draw);
+    if (window !== undefined) return row!.seatsOf(window);
   }
   if (wanted === undefined) {
     const singles = index.level(1)!;

@@ -20,8 +20,8 @@ export class SeatIndex {
   readonly segments: number;
   private readonly grid: SeatGrid;
   private readonly busy: Int32Array;
-  /** Per shape and party size, its windows; built on first use. */
-  private readonly levels = new Map<string, WindowLevel>();
+  /** Per shape, per party size (the array index), its windows; built on first use. */
+  private readonly levels: Record<WindowShape, (WindowLevel | undefined)[]> = { adjacent: [], row: [] };
   /** The longest row, in seats: no window is wider. */
   readonly widestRow: number;
   private positions: Map<string, number> | undefined;
@@ -64,13 +64,7 @@ export class SeatIndex {
    */
   level(width: number, shape: WindowShape = 'adjacent'): WindowLevel | undefined {
     if (width > this.widestRow) return undefined;
-    const name = `${shape} ${width}`;
-    let level = this.levels.get(name);
-    if (level === undefined) {
-      level = new WindowLevel(this.grid, width, shape);
-      this.levels.set(name, level);
-    }
-    return level;
+    return (this.levels[shape][width] ??= new WindowLevel(this.grid, width, shape));
   }
 
   /** The index's own copy of the seat's busy mask. */
@@ -85,9 +79,10 @@ export class SeatIndex {
     if (!Number.isInteger(busy)) throw new InvalidAllocationRequestError(`a busy mask is an integer, got ${busy}`);
     const next = busy & (-1 >>> (32 - this.segments));
     if (next === this.busy[position]) return;
-    for (const level of this.levels.values()) level.fileHolding(position, false);
+    const levels = [...this.levels.adjacent, ...this.levels.row].filter((level) => level !== undefined);
+    for (const level of levels) level.fileHolding(position, false);
     this.busy[position] = next;
-    for (const level of this.levels.values()) level.fileHolding(position, true);
+    for (const level of levels) level.fileHolding(position, true);
   }
 
   /** Marks the seats at `positions` busy over [fromIndex, toIndex): the seats a hold just took. */
@@ -100,6 +95,11 @@ export class SeatIndex {
   /** How many seats are free over the whole ride [fromIndex, toIndex). */
   countFree(fromIndex: number, toIndex: number): number {
     this.assertRideOnRoute(fromIndex, toIndex);
+    return this.freeOver(fromIndex, toIndex);
+  }
+
+  /** countFree for a ride already checked. */
+  freeOver(fromIndex: number, toIndex: number): number {
     return this.level(1)?.all.countFree(0, fromIndex, toIndex) ?? 0;
   }
 

@@ -2,11 +2,15 @@ import { DEFAULT_CANDIDATES, MAX_SEGMENTS } from './constants';
 import { InvalidAllocationRequestError } from './errors';
 import type { AllocateOptions, AllocationRequest, AllocationStrategy, ChoiceOptions } from './types';
 
+// Read once: under CommonJS transpilation every read of an imported binding is a getter call.
+const LAST_SEGMENT = MAX_SEGMENTS;
+const ALL_CANDIDATES = DEFAULT_CANDIDATES;
+
 const isIndex = (value: number, min: number, max: number): boolean => Number.isInteger(value) && value >= min && value <= max;
 
 /** Throws unless [fromIndex, toIndex) is a non-empty ride within a busy mask. */
 export function assertRide(fromIndex: number, toIndex: number): void {
-  if (!isIndex(fromIndex, 0, MAX_SEGMENTS - 1) || !isIndex(toIndex, fromIndex + 1, MAX_SEGMENTS)) {
+  if (!isIndex(fromIndex, 0, LAST_SEGMENT - 1) || !isIndex(toIndex, fromIndex + 1, LAST_SEGMENT)) {
     throw new InvalidAllocationRequestError(
       `a ride is stop indexes 0 <= fromIndex < toIndex <= ${MAX_SEGMENTS}, got [${fromIndex}, ${toIndex})`,
     );
@@ -25,7 +29,7 @@ export interface ResolvedChoice {
   readonly candidates: number;
 }
 
-export function resolveChoice({ random = Math.random, candidates = DEFAULT_CANDIDATES }: ChoiceOptions): ResolvedChoice {
+export function resolveChoice({ random = Math.random, candidates = ALL_CANDIDATES }: ChoiceOptions): ResolvedChoice {
   if (candidates !== Number.POSITIVE_INFINITY && !isIndex(candidates, 1, Number.MAX_SAFE_INTEGER)) {
     throw new InvalidAllocationRequestError(`candidates is a whole number, at least 1, got ${candidates}`);
   }

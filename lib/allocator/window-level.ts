@@ -112,7 +112,9 @@ export class WindowLevel {
 
   /** The positions of the window's seats. */
   seatsOf(window: number): number[] {
-    return Array.from(this.members.subarray(window * this.width, (window + 1) * this.width));
+    const seats: number[] = [];
+    for (let m = window * this.width; m < (window + 1) * this.width; m++) seats.push(this.members[m]!);
+    return seats;
   }
 
   private file(window: number, add: boolean): void {
