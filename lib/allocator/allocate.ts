@@ -54,24 +54,29 @@ export function bestFit(index: SeatIndex, request: AllocationRequest, { random, 
   }
   if (wanted === undefined) {
     const singles = index.level(1)!;
+    const around = singles.around;
+    const n = singles.all.intervalsAround(0, fromIndex, toIndex, around);
     if (together) {
-      const coach = bestCoach(singles, request, candidates, draw);
-      if (coach !== undefined) return singles.by('coach').tightestSeats(coach, fromIndex, toIndex, count, candidates, draw);
+      const coach = bestCoach(singles, n, count, candidates, draw);
+      if (coach !== undefined) return singles.by('coach').tightestSeats(coach, around, n, count, candidates, draw);
     }
-    return singles.all.tightestSeats(0, fromIndex, toIndex, count, candidates, draw);
+    return singles.all.tightestSeats(0, around, n, count, candidates, draw);
   }
   const keyed = index.keySeats(fromIndex, toIndex, wanted);
   if (!together) return pickBestSeats(keyed.keys, 0, index.seats.length, count, candidates, draw);
   return seatScatteredParty({ seats: index.seats, ...keyed, count, candidates, draw });
 }
 
-/** The coach whose `count` tightest free seats have the smallest summed gap, at random among ties; undefined when none has `count` free. */
-function bestCoach(singles: WindowLevel, { fromIndex, toIndex, count }: AllocationRequest, candidates: number, draw: RandomDraw): number | undefined {
+/**
+ * The coach whose `count` tightest free seats have the smallest summed gap, at random among ties;
+ * undefined when none has `count` free. Reads the `n` intervals in `singles.around`.
+ */
+function bestCoach(singles: WindowLevel, n: number, count: number, candidates: number, draw: RandomDraw): number | undefined {
   const byCoach = singles.by('coach');
   const tied: number[] = [];
   let best = 0x3fffffff;
   for (let coach = 0; coach < singles.groupCount('coach'); coach++) {
-    const sum = byCoach.smallestGaps(coach, fromIndex, toIndex, count, best);
+    const sum = byCoach.smallestGaps(coach, singles.around, n, count, best);
     if (sum < 0) continue;
     if (sum < best) {
       best = sum;

@@ -138,55 +138,102 @@ export class WindowBuckets {
   }
 
   /**
-   * For single seats (width 1, where every extra is 0): the summed gap of the group's `count` tightest
-   * seats for the ride [from, to), or -1 when fewer are free or the sum would exceed `bound`. Looks at
-   * the intervals around the ride in order of their gap, from 0 up.
+   * The group's non-empty free intervals that hold the ride [from, to), written to `out` as
+   * (a × 32 + b, gap) pairs, tightest first. Returns how many pairs.
    */
-  smallestGaps(group: number, from: number, to: number, count: number, bound: number): number {
-    const slack = this.segments - to;
+  intervalsAround(group: number, from: number, to: number, out: Int32Array): number {
+    let n = 0;
+    for (let a = from; a >= 0; a--) {
+      for (let bits = this.ends[group * 32 + a]! & (-1 << to); bits !== 0; bits &= bits - 1) {
+        const b = lowestBit(bits);
+        const gap = from - a + b - to;
+        let at = n++;
+        for (; at > 0 && out[2 * at - 1]! > gap; at--) {
+          out[2 * at] = out[2 * at - 2]!;
+          out[2 * at + 1] = out[2 * at - 1]!;
+        }
+        out[2 * at] = a * 32 + b;
+        out[2 * at + 1] = gap;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * For single seats (width 1, where every extra is 0): the summed gap of the group's `count` tightest
+   * seats, or -1 when it has fewer free or the sum would exceed `bound`. `intervals` come from
+   * intervalsAround on buckets of the same windows with every group's intervals (group 0 of `all`).
+   */
+  smallestGaps(group: number, intervals: Int32Array, n: number, count: number, bound: number): number {
     let got = 0;
     let sum = 0;
-    for (let gap = 0; gap <= from + slack; gap++) {
-      for (let left = Math.max(0, gap - slack); left <= Math.min(gap, from); left++) {
-        const size = this.sizes[(group * 32 + from - left) * 32 + to + gap - left]!;
-        if (size === 0) continue;
-        const taken = Math.min(size, count - got);
-        sum += taken * gap;
-        got += taken;
-        if (got === count) return sum <= bound ? sum : -1;
-      }
-      if (sum + (count - got) * (gap + 1) > bound) return -1;
+    for (let k = 0; k < n; k++) {
+      const gap = intervals[2 * k + 1]!;
+      if (sum + (count - got) * gap > bound) return -1;
+      const size = this.sizes[group * 1024 + intervals[2 * k]!]!;
+      if (size === 0) continue;
+      const taken = size < count - got ? size : count - got;
+      sum += taken * gap;
+      got += taken;
+      if (got === count) return sum;
     }
     return -1;
   }
 
   /**
-   * For single seats: the group's `count` tightest seats for the ride (at least that many are free):
-   * every seat tighter than the count-th, then seats as tight as it chosen one at a time at random
-   * among the first `candidates` left. Returns them in layout order.
+   * For single seats: the group's `count` tightest seats (at least that many are free), in layout order:
+   * every seat tighter than the count-th, then seats as tight as it at random, uniformly, or among the
+   * first `candidates` in layout order. `intervals` as for smallestGaps.
    */
-  tightestSeats(group: number, from: number, to: number, count: number, candidates: number, draw: RandomChoice): number[] {
-    const slack = this.segments - to;
+  tightestSeats(group: number, intervals: Int32Array, n: number, count: number, candidates: number, draw: RandomChoice): number[] {
     const chosen: number[] = [];
-    for (let gap = 0; gap <= from + slack && chosen.length < count; gap++) {
-      const tied: number[] = [];
-      for (let left = Math.max(0, gap - slack); left <= Math.min(gap, from); left++) {
-        const cell = (group * 32 + from - left) * 32 + to + gap - left;
-        if (this.sizes[cell] !== 0) tied.push(...this.classes.get(cell * EXTRA_SLOTS)!);
+    const tied: number[][] = [];
+    for (let k = 0; k < n && chosen.length < count; ) {
+      const gap = intervals[2 * k + 1]!;
+      tied.length = 0;
+      let total = 0;
+      for (; k < n && intervals[2 * k + 1] === gap; k++) {
+        const cell = group * 1024 + intervals[2 * k]!;
+        if (this.sizes[cell] === 0) continue;
+        const list = this.classes.get(cell * EXTRA_SLOTS)!;
+        tied.push(list);
+        total += list.length;
       }
-      if (chosen.length + tied.length <= count) {
-        chosen.push(...tied);
-        continue;
-      }
-      if (candidates < tied.length) tied.sort((x, y) => x - y);
-      while (chosen.length < count) {
-        const taken = draw.index(Math.min(tied.length, candidates));
-        chosen.push(tied[taken]!);
-        tied.splice(taken, 1);
+      const need = count - chosen.length;
+      if (total <= need) {
+        for (const list of tied) chosen.push(...list);
+      } else if (candidates < total) {
+        const first = tied.flat().sort((x, y) => x - y);
+        for (let j = 0; j < need; j++) chosen.push(...first.splice(draw.index(Math.min(first.length, candidates)), 1));
+      } else {
+        for (const rank of distinctRanks(need, total, draw)) chosen.push(nth(tied, rank));
       }
     }
     return chosen.sort((x, y) => x - y);
   }
+}
+
+/** `need` distinct ranks below `total`, uniformly at random, ascending. */
+function distinctRanks(need: number, total: number, draw: RandomChoice): number[] {
+  const ranks: number[] = [];
+  for (let j = 0; j < need; j++) {
+    // The r-th rank not yet taken: step over the taken ones at or below it.
+    let rank = draw.index(total - j);
+    let at = 0;
+    for (; at < ranks.length && ranks[at]! <= rank; at++) rank++;
+    ranks.splice(at, 0, rank);
+  }
+  return ranks;
+}
+
+/** The element at `rank` of the lists laid end to end. */
+function nth(lists: readonly (readonly number[])[], rank: number): number {
+  let rest = rank;
+  for (const list of lists) {
+    if (rest < list.length) return list[rest]!;
+    rest -= list.length;
+  }
+  throw new RangeError(`rank ${rank} past the lists' end`);
 }
 
 /** Where the random choices come from (RandomDraw). */
@@ -207,12 +254,7 @@ export class Ties {
 
   /** The window at `index` (< total) when the lists are laid end to end. */
   at(index: number): number {
-    let rest = index;
-    for (const list of this.lists) {
-      if (rest < list.length) return list[rest]!;
-      rest -= list.length;
-    }
-    throw new RangeError(`tie ${index} of ${this.total}`);
+    return nth(this.lists, index);
   }
 
   /** Every tied window, ascending (windows are numbered in layout order). */

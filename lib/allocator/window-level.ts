@@ -34,6 +34,8 @@ export class WindowLevel {
   readonly windowCount: number;
   readonly all: WindowBuckets;
   readonly ties: Ties;
+  /** Scratch for WindowBuckets.intervalsAround: room for every interval of a route. */
+  readonly around = new Int32Array(2 * 32 * 32);
   /** Per pattern id: its letters. */
   readonly patterns: readonly (readonly string[])[];
   /** Per grouping: each window's group, and how many groups. */
