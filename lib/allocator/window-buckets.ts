@@ -1,12 +1,6 @@
 // The loops below touch only bindings of this module, arguments and fields: under CommonJS
 // transpilation (tsx, jest) each read of an imported binding is a getter call.
 
-/**
- * Room for a window's extra score in a class key. A window of w seats on a route of s segments has an
- * extra below w × s, at most 6 × 31 = 186 (rows hold at most six letters, masks 31 segments).
- */
-const EXTRA_SLOTS = 256;
-
 /** Index of the lowest set bit of a non-zero 32-bit integer. */
 const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
@@ -26,32 +20,40 @@ export class WindowBuckets {
   private readonly ends: Int32Array;
   /** Per (group, a, b): `extraWords` words, bit e set when the class (group, a, b, e) is non-empty. */
   private readonly extras: Int32Array;
-  /** Windows per class, in no particular order; emptied lists are kept for reuse. */
-  private readonly classes = new Map<number, number[]>();
+  /** Per (group, a, b), per extra: the windows of that class, in no particular order; emptied lists are kept for reuse. */
+  private readonly classes: (number[] | undefined)[][];
   /** Per (window, a): the window's position in the list of its class for the free interval starting at a. */
   private readonly positions: Int32Array;
+  /** Scratch for intervalsAround. */
+  private readonly gapStarts = new Int32Array(33);
   /** Per (group, a, b): how many windows have the free interval [a, b), any extra. */
   private readonly sizes: Int32Array;
+
+  /** With `countable`, per (group, a, b'): how many windows have a free interval [a, b) with b >= b', for countFree. */
+  private readonly reach: Int32Array | undefined;
 
   constructor(
     groups: number,
     windows: number,
     private readonly segments: number,
     private readonly extraWords: number,
+    countable = false,
   ) {
+    this.reach = countable ? new Int32Array(groups * 32 * 33) : undefined;
     this.ends = new Int32Array(groups * 32);
     this.extras = new Int32Array(groups * 1024 * extraWords);
     this.positions = new Int32Array(windows * segments);
     this.sizes = new Int32Array(groups * 1024);
+    this.classes = Array.from({ length: groups * 1024 }, () => []);
   }
 
   add(group: number, window: number, a: number, b: number, extra: number): void {
     const cell = (group * 32 + a) * 32 + b;
-    const key = cell * EXTRA_SLOTS + extra;
-    let list = this.classes.get(key);
+    const extras = this.classes[cell]!;
+    let list = extras[extra];
     if (list === undefined) {
       list = [];
-      this.classes.set(key, list);
+      extras[extra] = list;
     }
     if (list.length === 0) {
       this.extras[cell * this.extraWords + (extra >>> 5)]! |= 1 << (extra & 31);
@@ -60,13 +62,15 @@ export class WindowBuckets {
     this.positions[window * this.segments + a] = list.length;
     list.push(window);
     this.sizes[cell]!++;
+    if (this.reach !== undefined) for (let c = (group * 32 + a) * 33, end = c + b; c <= end; c++) this.reach[c]!++;
   }
 
   delete(group: number, window: number, a: number, b: number, extra: number): void {
     const cell = (group * 32 + a) * 32 + b;
-    const list = this.classes.get(cell * EXTRA_SLOTS + extra)!;
+    const list = this.classes[cell]![extra]!;
     const at = this.positions[window * this.segments + a]!;
     this.sizes[cell]!--;
+    if (this.reach !== undefined) for (let c = (group * 32 + a) * 33, end = c + b; c <= end; c++) this.reach[c]!--;
     const last = list.pop()!;
     if (last !== window) {
       list[at] = last;
@@ -79,14 +83,11 @@ export class WindowBuckets {
     this.ends[group * 32 + a]! &= ~(1 << b);
   }
 
-  /** How many windows of the group are free over [from, to). */
+  /** How many windows of the group are free over [from, to). Needs `countable` buckets. */
   countFree(group: number, from: number, to: number): number {
+    const reach = this.reach!;
     let free = 0;
-    for (let a = from; a >= 0; a--) {
-      for (let bits = this.ends[group * 32 + a]! & (-1 << to); bits !== 0; bits &= bits - 1) {
-        free += this.sizes[(group * 32 + a) * 32 + lowestBit(bits)]!;
-      }
-    }
+    for (let a = from; a >= 0; a--) free += reach[(group * 32 + a) * 33 + to]!;
     return free;
   }
 
@@ -130,7 +131,7 @@ export class WindowBuckets {
       const cell = visited[v]!;
       const extra = best - visited[v + 1]!;
       if (extra < 0 || extra >= words * 32 || (this.extras[cell * words + (extra >>> 5)]! & (1 << (extra & 31))) === 0) continue;
-      const list = this.classes.get(cell * EXTRA_SLOTS + extra)!;
+      const list = this.classes[cell]![extra]!;
       ties.lists.push(list);
       ties.total += list.length;
     }
@@ -142,16 +143,22 @@ export class WindowBuckets {
    * (a × 32 + b, gap) pairs, tightest first. Returns how many pairs.
    */
   intervalsAround(group: number, from: number, to: number, out: Int32Array): number {
+    // A counting sort on the gap (below 32): count per gap, then place.
+    const starts = this.gapStarts;
+    starts.fill(0);
     let n = 0;
+    for (let a = from; a >= 0; a--) {
+      for (let bits = this.ends[group * 32 + a]! & (-1 << to); bits !== 0; bits &= bits - 1) {
+        starts[from - a + lowestBit(bits) - to + 1]!++;
+        n++;
+      }
+    }
+    for (let gap = 1; gap < 33; gap++) starts[gap]! += starts[gap - 1]!;
     for (let a = from; a >= 0; a--) {
       for (let bits = this.ends[group * 32 + a]! & (-1 << to); bits !== 0; bits &= bits - 1) {
         const b = lowestBit(bits);
         const gap = from - a + b - to;
-        let at = n++;
-        for (; at > 0 && out[2 * at - 1]! > gap; at--) {
-          out[2 * at] = out[2 * at - 2]!;
-          out[2 * at + 1] = out[2 * at - 1]!;
-        }
+        const at = starts[gap]!++;
         out[2 * at] = a * 32 + b;
         out[2 * at + 1] = gap;
       }
@@ -195,7 +202,7 @@ export class WindowBuckets {
       for (; k < n && intervals[2 * k + 1] === gap; k++) {
         const cell = group * 1024 + intervals[2 * k]!;
         if (this.sizes[cell] === 0) continue;
-        const list = this.classes.get(cell * EXTRA_SLOTS)!;
+        const list = this.classes[cell]![0]!;
         tied.push(list);
         total += list.length;
       }

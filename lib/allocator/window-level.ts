@@ -85,7 +85,7 @@ export class WindowLevel {
     // A set bit past the route end bounds every free interval there.
     this.blocked = -1 << segments;
     this.extraWords = Math.floor((width * segments) / 32) + 1;
-    this.all = new WindowBuckets(1, sets.length, segments, this.extraWords);
+    this.all = new WindowBuckets(1, sets.length, segments, this.extraWords, width === 1);
     this.ties = new Ties(Math.max(1, patterns.length, grid.coaches));
     for (let w = 0; w < sets.length; w++) this.file(w, true);
   }
