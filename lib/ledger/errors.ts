@@ -32,3 +32,8 @@ export class HoldStateError extends LedgerError {
  * left is going fast. Answered as sold out; the buyer may try again.
  */
 export class HoldContentionError extends SoldOutError {}
+
+/** Other requests kept writing the same items for every try: nothing changed, the caller may retry. */
+export class LedgerBusyError extends LedgerError {
+  readonly problem = 'conflict';
+}

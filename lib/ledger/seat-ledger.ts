@@ -8,25 +8,22 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { allocateSeats, type AllocationRequest } from '../allocator';
-import { type SeatId, type Service, segmentMask } from '../timetable/service';
+import { allocate, type AllocationRequest } from '../allocator';
+import type { SeatId, Service } from '../timetable/service';
 import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
-import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, SoldOutError } from './errors';
+import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SoldOutError } from './errors';
 import { type HeldSeats, type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
 import { ledgerKeys } from './ledger-keys';
 import type { OccupancySnapshots } from './occupancy-snapshots';
 import { HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
 import type { ServiceOccupancy } from './service-occupancy';
 
+/** Tries of a sale or release that met only other transactions on its items. */
+const TRANSIENT_ATTEMPTS = 4;
+
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type TransactItems = TransactItem[];
 
-/**
- * Among equally good seats, how many to draw from at random. Wide, so that on a
- * train going on sale concurrent buyers spread over many seats instead of all
- * racing for the first few.
- */
-const TIED_CANDIDATES = 64;
 
 /**
  * A write of another aggregate that must happen in the same transaction as a
@@ -118,18 +115,13 @@ export class SeatLedger {
   async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => []): Promise<HoldRecord> {
     const fingerprint = holdFingerprint(request);
     const occupancy = await this.occupancy.current(service);
-    const rideMask = segmentMask(request);
 
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (attempt > 0) await backoff(attempt);
       const now = this.now();
-      const chosen = allocateSeats(occupancy.seatStates(request.seatClass, now), toAllocationRequest(request), { segments: service.stops.length - 1, candidates: TIED_CANDIDATES });
-      if (!chosen) {
-        // A retried hold whose own seats were the last ones free.
-        const made = await this.findHold(request.holdId);
-        if (made) return sameHold(made, fingerprint);
-        throw new SoldOutError(`fewer than ${request.count} ${request.seatClass} seats are free from ${request.from} to ${request.to}`);
-      }
+      const index = occupancy.seatIndex(request.seatClass, now);
+      const chosen = allocate(index, toAllocationRequest(request))?.map((position) => index.seats[position] as SeatId);
+      if (!chosen) throw new SoldOutError(`fewer than ${request.count} ${request.seatClass} seats are free from ${request.from} to ${request.to}`);
 
       const hold: HoldRecord = {
         holdId: request.holdId,
@@ -149,7 +141,7 @@ export class SeatLedger {
       const holdIndex = hold.seats.length;
       const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now)), this.putHold(hold), ...linked.map((l) => l.item)]);
       if (outcome === 'ok') {
-        occupancy.recordHold(hold.seats, rideMask, Date.parse(hold.expiresAt));
+        occupancy.recordHold(hold.seats, request, Date.parse(hold.expiresAt));
         return hold;
       }
       throwLinkedFailure(outcome, holdIndex + 1, linked);
@@ -161,6 +153,16 @@ export class SeatLedger {
       this.onHoldConflict();
     }
     throw new HoldContentionError(`could not hold ${request.count} ${request.seatClass} seats from ${request.from} to ${request.to}: every pick was taken first`);
+  }
+
+  /**
+   * The hold a request with this id already made, if any (another request under the
+   * id: HoldIdConflictError). For a caller whose retry met sold out: its own seats
+   * may have been the last ones.
+   */
+  async madeBefore(request: HoldRequest): Promise<HoldRecord | undefined> {
+    const made = await this.findHold(request.holdId);
+    return made && sameHold(made, holdFingerprint(request));
   }
 
   /** Sells the seats of a hold known by id; idempotent once confirmed. */
@@ -178,12 +180,13 @@ export class SeatLedger {
    */
   async confirmHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<void> {
     const seatUpdates = held.seats.map((seat) => this.sellSeat(held, seat));
-    const outcome = await this.transact([...seatUpdates, this.setHoldStatus(held.holdId, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
+    const outcome = await this.transactPatiently([...seatUpdates, this.setHoldStatus(held.holdId, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return;
     throwLinkedFailure(outcome, seatUpdates.length + 1, linked);
     const current = await this.getHold(held.holdId);
     if (current.status === 'CONFIRMED') return;
-    if (outcome.failed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${held.holdId} no longer owns its seats`);
+    if (outcome.conditionFailed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${held.holdId} no longer owns its seats`);
+    if (current.status === 'HELD') throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
     throw new HoldStateError(`hold ${held.holdId} is ${current.status}`);
   }
 
@@ -207,15 +210,16 @@ export class SeatLedger {
    * expired are left alone, seat by seat.
    */
   async releaseHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<ReleaseResult> {
-    const outcome = await this.transact([...held.seats.map((seat) => this.freeSeat(held, seat)), this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
+    const outcome = await this.transactPatiently([...held.seats.map((seat) => this.freeSeat(held, seat)), this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return { released: held.seats, lost: [] };
     throwLinkedFailure(outcome, held.seats.length + 1, linked);
-    if (!outcome.failed.some((i) => i < held.seats.length)) {
+    if (!outcome.conditionFailed.some((i) => i < held.seats.length)) {
       const current = await this.getHold(held.holdId);
       if (current.status === 'RELEASED') {
         if (linked.length > 0) await this.transactLinked(linked);
         return { released: [], lost: [] };
       }
+      if (current.status === 'HELD') throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
       throw new HoldStateError(`hold ${held.holdId} is ${current.status}`);
     }
 
@@ -331,6 +335,19 @@ export class SeatLedger {
   private async transactLinked(linked: readonly LinkedWrite[]): Promise<void> {
     const outcome = await this.transact(linked.map((l) => l.item));
     if (outcome !== 'ok') throwLinkedFailure(outcome, 0, linked);
+  }
+
+  /**
+   * A transaction cancelled only because another one was writing the same items
+   * (no condition false) is tried again, a few times: a payment or a cancel should
+   * not fail on a moment's contention the way a pick from a stale snapshot does.
+   */
+  private async transactPatiently(items: TransactItems): Promise<'ok' | TransactFailure> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.transact(items);
+      if (outcome === 'ok' || outcome.conditionFailed.length > 0 || attempt >= TRANSIENT_ATTEMPTS) return outcome;
+      await backoff(attempt);
+    }
   }
 
   /**

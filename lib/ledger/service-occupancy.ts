@@ -1,6 +1,6 @@
-import type { SeatState } from '../allocator';
+import { indexSeats, type SeatIndex, type SeatState } from '../allocator';
 import type { SeatClass, SeatId, SeatLayout, Service } from '../timetable/service';
-import { seatLayout } from '../timetable/service';
+import { seatLayout, segmentMask } from '../timetable/service';
 import { busyAt, decodeCoach, EMPTY_SEAT, type SeatOccupancy, withHold } from './coach-occupancy';
 
 /** One coach of a service as laid out: its class and its seats in layout order. */
@@ -36,6 +36,8 @@ export function coachLayouts(service: Service): readonly CoachLayout[] {
  */
 export class ServiceOccupancy {
   private readonly coaches = new Map<string, SeatOccupancy[]>();
+  /** Per class, the allocator's index of these seats, valid until the first hold in it lapses. */
+  private readonly indexes = new Map<SeatClass, { index: SeatIndex; validUntil: number }>();
 
   constructor(
     readonly service: Service,
@@ -66,6 +68,23 @@ export class ServiceOccupancy {
       layout.seats.forEach((s, i) => states.push({ coach: s.coach, seat: s.seat, row: s.row, letter: s.letter, busy: busyAt(seats[i] as SeatOccupancy, nowMs) }));
     }
     return states;
+  }
+
+  /**
+   * The allocator's index of a class's seats as of `nowMs`, kept across decisions
+   * (building it is the costly part) until a hold in it lapses or a coach is re-read.
+   */
+  seatIndex(seatClass: SeatClass, nowMs: number): SeatIndex {
+    const cached = this.indexes.get(seatClass);
+    if (cached && nowMs < cached.validUntil) return cached.index;
+    let validUntil = Number.POSITIVE_INFINITY;
+    for (const layout of coachLayouts(this.service)) {
+      if (layout.seatClass !== seatClass) continue;
+      for (const seat of this.coaches.get(layout.coach) as SeatOccupancy[]) for (const hold of seat.holds) if (hold.until > nowMs) validUntil = Math.min(validUntil, hold.until);
+    }
+    const index = indexSeats(this.seatStates(seatClass, nowMs), { segments: this.service.stops.length - 1 });
+    this.indexes.set(seatClass, { index, validUntil });
+    return index;
   }
 
   /** Seats of a class free over every segment of `rideMask` at `nowMs`. */
@@ -100,16 +119,24 @@ export class ServiceOccupancy {
       coach,
       layout.seats.map((s) => seats.get(s.seat) ?? EMPTY_SEAT),
     );
+    this.indexes.delete(layout.seatClass);
   }
 
   /** Seats this container has just held, so its next buyer does not propose them again. */
-  recordHold(seats: readonly SeatId[], mask: number, until: number): void {
+  recordHold(seats: readonly SeatId[], ride: { fromIndex: number; toIndex: number }, until: number): void {
+    const mask = segmentMask(ride);
     for (const { coach, seat } of seats) {
       const layout = coachLayouts(this.service).find((c) => c.coach === coach);
-      const index = layout?.index.get(seat);
+      const position = layout?.index.get(seat);
       const inCoach = this.coaches.get(coach);
-      if (index === undefined || !inCoach) continue;
-      inCoach[index] = withHold(inCoach[index] as SeatOccupancy, mask, until);
+      if (!layout || position === undefined || !inCoach) continue;
+      inCoach[position] = withHold(inCoach[position] as SeatOccupancy, mask, until);
+      const cached = this.indexes.get(layout.seatClass);
+      const inIndex = cached?.index.positionOf(coach, seat);
+      if (cached && inIndex !== undefined) {
+        cached.index.take([inIndex], ride.fromIndex, ride.toIndex);
+        cached.validUntil = Math.min(cached.validUntil, until);
+      }
     }
   }
 }

@@ -52,7 +52,7 @@ describe('Class: OccupancySnapshots', () => {
       const clock = { now: NOW };
       const cache = snapshots(clock);
       const first = await cache.current(service);
-      first.recordHold([{ coach: '01', seat: '01A' }], WHOLE_RUN, NOW + 60_000);
+      first.recordHold([{ coach: '01', seat: '01A' }], { fromIndex: 0, toIndex: 2 }, NOW + 60_000);
 
       // Act
       clock.now = NOW + 499;

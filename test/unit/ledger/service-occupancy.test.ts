@@ -153,17 +153,39 @@ describe('Module: service-occupancy', () => {
       it('marks the seats just held busy over the ride until the hold lapses, on top of what they had', () => {
         const occupancy = new ServiceOccupancy(aService(), new Map([['01', coach01({ '01A': sold(FIRST_LEG) })]]));
 
-        occupancy.recordHold([{ coach: '01', seat: '01A' }, { coach: '02', seat: '01B' }], SECOND_LEG, NOW + MINUTE);
+        occupancy.recordHold([{ coach: '01', seat: '01A' }, { coach: '02', seat: '01B' }], { fromIndex: 1, toIndex: 2 }, NOW + MINUTE);
 
         expect(occupancy.seatStates('business', NOW)[0]?.busy).toBe(WHOLE_RUN);
         expect(occupancy.seatStates('second', NOW)[1]).toMatchObject({ seat: '01B', busy: SECOND_LEG });
         expect(occupancy.freeSeats('second', SECOND_LEG, NOW + MINUTE)).toBe(10);
       });
 
+      it('takes the seats in the allocator index it keeps, so the next pick does not offer them', () => {
+        const occupancy = new ServiceOccupancy(aService());
+        const before = occupancy.seatIndex('business', NOW);
+
+        occupancy.recordHold([{ coach: '01', seat: '01A' }], { fromIndex: 0, toIndex: 2 }, NOW + MINUTE);
+
+        expect(occupancy.seatIndex('business', NOW)).toBe(before);
+        expect(before.countFree(0, 2)).toBe(5);
+        expect(before.busyOf(before.positionOf('01', '01A') as number)).toBe(WHOLE_RUN);
+      });
+
+      it('builds its allocator index again once a hold in it lapses', () => {
+        const occupancy = new ServiceOccupancy(aService());
+        occupancy.recordHold([{ coach: '01', seat: '01A' }], { fromIndex: 0, toIndex: 2 }, NOW + MINUTE);
+        const held = occupancy.seatIndex('business', NOW);
+
+        const lapsed = occupancy.seatIndex('business', NOW + MINUTE);
+
+        expect(lapsed).not.toBe(held);
+        expect(lapsed.countFree(0, 2)).toBe(6);
+      });
+
       it('ignores a seat the service does not have', () => {
         const occupancy = new ServiceOccupancy(aService());
 
-        occupancy.recordHold([{ coach: '01', seat: '09A' }, { coach: '09', seat: '01A' }], WHOLE_RUN, NOW + MINUTE);
+        occupancy.recordHold([{ coach: '01', seat: '09A' }, { coach: '09', seat: '01A' }], { fromIndex: 0, toIndex: 2 }, NOW + MINUTE);
 
         expect(occupancy.freeSeats('business', WHOLE_RUN, NOW)).toBe(6);
       });
@@ -171,7 +193,7 @@ describe('Module: service-occupancy', () => {
       it('does not change the shared empty seat of other coaches or services', () => {
         const occupancy = new ServiceOccupancy(aService());
 
-        occupancy.recordHold([{ coach: '01', seat: '01A' }], WHOLE_RUN, NOW + MINUTE);
+        occupancy.recordHold([{ coach: '01', seat: '01A' }], { fromIndex: 0, toIndex: 2 }, NOW + MINUTE);
 
         expect(EMPTY_SEAT).toEqual({ sold: 0, holds: [] });
         expect(new ServiceOccupancy(aService()).freeSeats('business', WHOLE_RUN, NOW)).toBe(6);
