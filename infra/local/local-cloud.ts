@@ -10,7 +10,7 @@ import { launchEmulators, type Emulators } from './emulators';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
-import { LambdaRuntime } from './lambda-runtime';
+import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
@@ -37,6 +37,8 @@ export interface LocalCloudOptions {
    * reaches its dead-letter queue in seconds.
    */
   queueVisibilitySeconds?: number;
+  /** Execution environments at once across all functions (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
+  maxConcurrency?: number;
   /** Progress lines, and what the pollers and the scheduler report (retries, give-ups, function errors); silent by default. */
   log?: (line: string) => void;
 }
@@ -133,9 +135,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         timeoutSeconds: fn.timeoutSeconds,
         memorySize: fn.memorySize,
         environment: environments.get(fn.logicalId) ?? {},
+        ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
       })),
+      { maxConcurrency: options.maxConcurrency },
     );
     cleanup.push(() => runtime.stop());
+    const reservations = topology.functions.filter((fn) => fn.reservedConcurrency !== undefined).map((fn) => `${fn.logicalId} ${fn.reservedConcurrency}`);
+    log(
+      `functions run in up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} execution environments at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
+    );
 
     // Built now so that /_local/faults can switch them; started once seeded.
     const streamPoller = new DynamoDbStreamPoller({

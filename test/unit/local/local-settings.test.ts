@@ -17,6 +17,7 @@ describe('Function: localCloudSettings', () => {
       seed: true,
       scheduleSeconds: undefined,
       queueVisibilitySeconds: undefined,
+      maxConcurrency: undefined,
       env: { PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET },
     });
   });
@@ -40,6 +41,16 @@ describe('Function: localCloudSettings', () => {
 
   it.each(['0', '-1', '1.5', 'soon', '43201'])('refuses LOCAL_QUEUE_VISIBILITY_SECONDS=%s', (value) => {
     expect(() => localCloudSettings([], { LOCAL_QUEUE_VISIBILITY_SECONDS: value }, DATA)).toThrow(`LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to 43200, got ${value}`);
+  });
+
+  it('reads LOCAL_MAX_CONCURRENCY, the bound on execution environments', () => {
+    expect(localCloudSettings([], { LOCAL_MAX_CONCURRENCY: '100' }, DATA).maxConcurrency).toBe(100);
+  });
+
+  it.each(['0', '-4', '2.5', 'many', '1001'])('refuses LOCAL_MAX_CONCURRENCY=%s', (value) => {
+    expect(() => localCloudSettings([], { LOCAL_MAX_CONCURRENCY: value }, DATA)).toThrow(
+      `LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to 1000, got ${value}`,
+    );
   });
 
   it('keeps no data with --memory, seeds nothing with --no-seed, and refuses other options', () => {
