@@ -16,6 +16,8 @@ export interface LocalCloudSettings {
   queueVisibilitySeconds: number | undefined;
   /** LOCAL_MAX_CONCURRENCY; the runtime's default when undefined. */
   maxConcurrency: number | undefined;
+  /** LOCAL_METER: count the functions' calls to the emulators (GET /_local/metrics). */
+  meter: boolean;
   /** Local values replacing the template's, for the functions that have the variable. */
   env: Record<string, string>;
 }
@@ -31,6 +33,7 @@ export const DEV_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret';
 /** SQS accepts visibility timeouts of 0 to 12 hours; 0 would hand a failed message straight back. */
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const TICKET_ISSUER_FAIL_VALUES = ['never', 'always'];
+const LOCAL_METER_VALUES = ['0', '1', 'false', 'true'];
 
 export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessEnv, defaultDataDir: string): LocalCloudSettings {
   const unknown = args.filter((arg) => arg !== '--memory' && arg !== '--no-seed');
@@ -54,6 +57,9 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
   if (maxConcurrency !== undefined && !(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= MAX_CONCURRENCY_LIMIT)) {
     throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
   }
+  if (env.LOCAL_METER && !LOCAL_METER_VALUES.includes(env.LOCAL_METER)) {
+    throw new LocalSettingsError(`LOCAL_METER must be one of ${LOCAL_METER_VALUES.join(', ')}, got ${env.LOCAL_METER}`);
+  }
   if (env.TICKET_ISSUER_FAIL && !TICKET_ISSUER_FAIL_VALUES.includes(env.TICKET_ISSUER_FAIL)) {
     throw new LocalSettingsError(`TICKET_ISSUER_FAIL must be one of ${TICKET_ISSUER_FAIL_VALUES.join(', ')}, got ${env.TICKET_ISSUER_FAIL}`);
   }
@@ -62,6 +68,7 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
     scheduleSeconds,
     queueVisibilitySeconds,
     maxConcurrency,
+    meter: env.LOCAL_METER === '1' || env.LOCAL_METER === 'true',
     dataDir: args.includes('--memory') ? undefined : env.DATA_DIR || defaultDataDir,
     seed: !args.includes('--no-seed'),
     env: {

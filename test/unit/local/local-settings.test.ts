@@ -18,6 +18,7 @@ describe('Function: localCloudSettings', () => {
       scheduleSeconds: undefined,
       queueVisibilitySeconds: undefined,
       maxConcurrency: undefined,
+      meter: false,
       env: { PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET },
     });
   });
@@ -51,6 +52,13 @@ describe('Function: localCloudSettings', () => {
     expect(() => localCloudSettings([], { LOCAL_MAX_CONCURRENCY: value }, DATA)).toThrow(
       `LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to 1000, got ${value}`,
     );
+  });
+
+  it('meters the calls to the emulators with LOCAL_METER=1 or true, and refuses other values', () => {
+    expect(localCloudSettings([], { LOCAL_METER: '1' }, DATA).meter).toBe(true);
+    expect(localCloudSettings([], { LOCAL_METER: 'true' }, DATA).meter).toBe(true);
+    expect(localCloudSettings([], { LOCAL_METER: '0' }, DATA).meter).toBe(false);
+    expect(() => localCloudSettings([], { LOCAL_METER: 'yes' }, DATA)).toThrow('LOCAL_METER must be one of 0, 1, false, true, got yes');
   });
 
   it('keeps no data with --memory, seeds nothing with --no-seed, and refuses other options', () => {
