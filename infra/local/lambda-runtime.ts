@@ -61,6 +61,8 @@ export interface FunctionMetrics {
   /** Summed handler time, and summed as Lambda bills it (each invocation rounded up to 1 ms). */
   durationMs: number;
   billedDurationMs: number;
+  /** What its environments wrote to stdout and stderr, which Lambda sends to CloudWatch Logs. */
+  logBytes: number;
   /** Invocations that had to wait (for room under the bound, or for a cold start to begin), and how long they waited together. */
   queued: number;
   queuedMs: number;
@@ -222,7 +224,7 @@ class FunctionPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
   private stopped = false;
-  private readonly counters = { invocations: 0, errors: 0, coldStarts: 0, initDurationMs: 0, durationMs: 0, billedDurationMs: 0, queued: 0, queuedMs: 0, running: 0, peakRunning: 0 };
+  private readonly counters = { invocations: 0, errors: 0, logBytes: 0, coldStarts: 0, initDurationMs: 0, durationMs: 0, billedDurationMs: 0, queued: 0, queuedMs: 0, running: 0, peakRunning: 0 };
 
   constructor(
     private readonly definition: LambdaFunctionDefinition,
@@ -322,7 +324,7 @@ class FunctionPool {
   }
 
   private async coldStart(): Promise<ExecutionEnvironment> {
-    const environment = new ExecutionEnvironment(this.definition);
+    const environment = new ExecutionEnvironment(this.definition, (bytes) => (this.counters.logBytes += bytes));
     this.all.add(environment);
     this.pool.environments++;
     this.pool.room.starting++;
@@ -379,7 +381,10 @@ class ExecutionEnvironment {
   private nextId = 0;
   private pending: { id: number; resolve(payload: string): void; reject(error: Error): void } | undefined;
 
-  constructor(private readonly definition: LambdaFunctionDefinition) {
+  constructor(
+    private readonly definition: LambdaFunctionDefinition,
+    logged: (bytes: number) => void,
+  ) {
     const { name, codeDir, handler, memorySize } = definition;
     const separator = handler.lastIndexOf('.');
     const modulePath = join(codeDir, handler.slice(0, separator));
@@ -413,7 +418,20 @@ class ExecutionEnvironment {
       // Plain Node, not the runner's loader (tsx): the bundle runs as it would on Lambda.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: memorySize },
+      // Passed on by hand, to count what would be sent to CloudWatch Logs.
+      stdout: true,
+      stderr: true,
     });
+    for (const [from, to] of [
+      [this.worker.stdout, process.stdout],
+      [this.worker.stderr, process.stderr],
+    ] as const) {
+      // Written rather than piped: dozens of environments piping into one stream would each add listeners to it.
+      from.on('data', (chunk: Buffer) => {
+        logged(chunk.length);
+        to.write(chunk);
+      });
+    }
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       const initTimer = setTimeout(() => {
         this.healthy = false;

@@ -15,6 +15,7 @@ const environmentId = randomUUID();
 let served = 0;
 exports.handler = async (event) => {
   served++;
+  if (event.log) console.log(event.log);
   while (event.gate && !existsSync(event.gate)) await new Promise((wake) => setTimeout(wake, 5));
   return { environmentId, served };
 };
@@ -113,6 +114,14 @@ describe('Class: LambdaRuntime', () => {
       expect(distinct(served)).toBe(1);
       expect(served.map((s) => s.served)).toEqual([1, 2, 3]);
       expect(metricsOf(runtime, 'Fn')).toMatchObject({ coldStarts: 1, environments: 1 });
+    });
+
+    it('counts what the environments log, as CloudWatch Logs would ingest it', async () => {
+      const runtime = runtimeOf([definition('Fn')], { maxConcurrency: 1 });
+
+      await runtime.invoke('Fn', { log: 'x'.repeat(99) });
+
+      await eventually(() => expect(metricsOf(runtime, 'Fn').logBytes).toBe(100), WAIT_MS, POLL_MS);
     });
 
     it('shuts an environment down once it has been idle for the idle timeout', async () => {
