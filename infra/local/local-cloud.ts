@@ -11,7 +11,7 @@ import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { MeteringProxy, type CallCounts, type MeteredService } from './metering-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
-import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime } from './lambda-runtime';
+import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime, type FunctionMetrics } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
@@ -61,6 +61,12 @@ export interface LocalCloud {
   /** Milliseconds spent in each startup phase. */
   timings: StartupTimings;
   stop(): Promise<void>;
+}
+
+/** GET /_local/metrics: every function's counters since start, and the calls to the emulators when metered (LOCAL_METER), else null. */
+export interface LocalMetrics {
+  functions: FunctionMetrics[];
+  calls: Record<MeteredService, CallCounts> | null;
 }
 
 export interface StartupTimings {
@@ -192,7 +198,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url),
         faults: faultControls(queuePoller, kinesisProxy, log),
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
-        metrics: () => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters) : null }),
+        metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters) : null }),
       }),
       readinessHold: () => readinessHold,
     });
