@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeProxy, listenOnLoopback, upstreamRequestOptions } from './proxy-server';
 
 /**
  * A pass-through HTTP proxy in front of one emulator that counts what goes
@@ -120,11 +120,7 @@ export class MeteringProxy {
   /** Listens on 127.0.0.1 (a free port) and forwards to `upstream`. */
   static async start(service: MeteredService, upstream: string): Promise<MeteringProxy> {
     const proxy = new MeteringProxy(service, new URL(upstream));
-    await new Promise<void>((resolve, reject) => {
-      proxy.server.once('error', reject);
-      proxy.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    proxy.listeningUrl = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    proxy.listeningUrl = await listenOnLoopback(proxy.server);
     return proxy;
   }
 
@@ -139,10 +135,7 @@ export class MeteringProxy {
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    this.agent.destroy();
-    await closed;
+    await closeProxy(this.server, this.agent);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -157,15 +150,7 @@ export class MeteringProxy {
       count.requests++;
       count.requestBytes += body.length;
       const upstreamRequest = request(
-        {
-          protocol: this.upstream.protocol,
-          hostname: this.upstream.hostname,
-          port: this.upstream.port,
-          method: req.method,
-          path,
-          headers: { ...req.headers, host: this.upstream.host, 'content-length': String(body.length) },
-          agent: this.agent,
-        },
+        upstreamRequestOptions(this.upstream, this.agent, req, { 'content-length': String(body.length) }),
         (upstreamResponse) => {
           const answer: Buffer[] = [];
           upstreamResponse.on('data', (chunk: Buffer) => answer.push(chunk));
