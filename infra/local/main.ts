@@ -14,7 +14,8 @@ import { clientEnvironmentLines, localCloudSettings } from './local-settings';
  * every queue is provisioned with this visibility timeout instead of the
  * template's, and the SQS pollers receive with it, so a failing message reaches
  * its DLQ after maxReceiveCount receives within seconds). LOCAL_MAX_CONCURRENCY bounds
- * the execution environments of all functions together (lambda-runtime.ts).
+ * the execution environments of all functions together (lambda-runtime.ts), and
+ * LOCAL_METER=1 counts every call to the emulators for GET /_local/metrics.
  * Once ready it prints `export AWS_ENDPOINT_URL_SQS=…` and the other SDK variables
  * that point `npm run redrive` and the AWS CLI at the emulators.
  */
