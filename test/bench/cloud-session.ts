@@ -48,19 +48,40 @@ export async function startCloudSession(env: Record<string, string> = {}): Promi
       return (await response.json()) as LocalMetrics;
     },
     async publish(service) {
-      const response = await fetch(`${cloud.url}/admin/services`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(service),
-      });
-      if (response.status !== 201) throw new Error(`publishing ${service.trainNo} answered ${response.status}: ${await response.text()}`);
-      return ((await response.json()) as { serviceId: string }).serviceId;
+      // A publish that failed half-way (a timeout on a loaded machine) completes when sent again once its lease is over.
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${cloud.url}/admin/services`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(service),
+        });
+        if (response.status === 201 || response.status === 200) return ((await response.json()) as { serviceId: string }).serviceId;
+        const text = await response.text();
+        const failure = `publishing ${service.trainNo} answered ${response.status}: ${text}`;
+        const again = response.status >= 500 || (response.status === 409 && text.includes('being published'));
+        if (!again || attempt === PUBLISH_ATTEMPTS) throw new Error(`${failure}\n${errorLines(cloud.output())}`);
+        progressLine(`${failure}; publishing again in ${PUBLISH_RETRY_MS / 1000} s`);
+        await new Promise((wake) => setTimeout(wake, PUBLISH_RETRY_MS));
+      }
     },
     async stop() {
       client.destroy();
       await cloud.stop();
     },
   };
+}
+
+/** The publish lease of an interrupted publish lasts a minute (lib/timetable): retry for a little longer. */
+const PUBLISH_ATTEMPTS = 8;
+const PUBLISH_RETRY_MS = 10_000;
+
+/** The lines of the local cloud's output that report an error, the last few. */
+function errorLines(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => /"level":"ERROR"|\[gateway\]|Error/.test(line))
+    .slice(-5)
+    .join('\n');
 }
 
 /** The function serving a route, by the prefix of its logical id (`ApiCreateOrderFunction`). */
