@@ -13,7 +13,7 @@ const COACHES = 10;
 const MAX_ORDERS = 1_500;
 const SEARCHES_PER_ORDER = 10;
 /** Searches measured; the cost of the other ones is scaled from them. */
-const SEARCH_SAMPLE = 500;
+const SEARCH_SAMPLE = 200;
 const IN_FLIGHT = 20;
 const USERS = 50;
 const TICKETED_TIMEOUT_MS = 300_000;
