@@ -165,23 +165,30 @@ export class LambdaRuntime {
 /**
  * Where invocations wait for an environment, whatever bounds them (their pool or
  * the cold starts under way): every change of room wakes them all to look again,
- * in the order they came, so a waiter of one pool never sleeps through room made in another.
+ * so a waiter of one pool never sleeps through room made in another. They look
+ * in order of how many environments their function has busy, fewest first, then
+ * in the order they came: a function flooded with requests does not keep one
+ * that asks now and then (a payment callback, a publish) waiting behind its backlog.
  */
 class Room {
   /** Cold starts under way, across every function. */
   starting = 0;
-  private waiting: Array<() => void> = [];
+  private waiting: Array<{ wake: () => void; busy: () => number }> = [];
   private stopped = false;
 
   constructor(readonly maxStarting: number) {}
 
-  wait(): Promise<void> {
+  /** Resolves when room may have been made; `busy` says how many environments the waiter's function has busy now. */
+  wait(busy: () => number): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return new Promise<void>((wake) => this.waiting.push(wake));
+    return new Promise<void>((wake) => this.waiting.push({ wake, busy }));
   }
 
   changed(): void {
-    for (const wake of this.waiting.splice(0)) wake();
+    const waiters = this.waiting.splice(0).map((waiter) => ({ ...waiter, busyNow: waiter.busy() }));
+    // A stable sort: the order they came among waiters of functions equally busy.
+    waiters.sort((a, b) => a.busyNow - b.busyNow);
+    for (const { wake } of waiters) wake();
   }
 
   stop(): void {
@@ -319,7 +326,7 @@ class FunctionPool {
         return this.coldStart();
       }
       queuedAt ??= performance.now();
-      await this.pool.room.wait();
+      await this.pool.room.wait(() => this.all.size - this.idle.length);
     }
   }
 

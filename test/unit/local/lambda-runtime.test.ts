@@ -148,6 +148,26 @@ describe('Class: LambdaRuntime', () => {
       expect(distinct(await results)).toBe(2);
     });
 
+    it('gives room to a function with fewer busy environments before the backlog of a busier one', async () => {
+      const runtime = runtimeOf([definition('Flooded'), definition('Occasional')], { maxConcurrency: 2 });
+      const first = gate();
+      const rest = gate();
+      const flooded = [
+        runtime.invoke('Flooded', { gate: first.path }),
+        runtime.invoke('Flooded', { gate: rest.path }),
+        ...Array.from({ length: 3 }, () => runtime.invoke('Flooded', { gate: rest.path })),
+      ];
+      await eventually(() => expect(metricsOf(runtime, 'Flooded').running).toBe(2), WAIT_MS, POLL_MS);
+      const occasional = runtime.invoke('Occasional', {});
+
+      first.open();
+      await occasional;
+
+      expect(metricsOf(runtime, 'Flooded')).toMatchObject({ invocations: 2, running: 1 });
+      rest.open();
+      await Promise.all(flooded);
+    });
+
     it('runs a function with reserved concurrency at most that many at once, in room the others cannot take', async () => {
       const runtime = runtimeOf([definition('Reserved', { reservedConcurrency: 1 }), definition('Other')], { maxConcurrency: 3 });
       const { path, open } = gate();
