@@ -287,6 +287,14 @@ describe('Function: readTopology', () => {
       ]);
     });
 
+    it('reads the reserved concurrency of a function that reserves some', () => {
+      const app = templateWith({ Fn: lambda({ 'aws:asset:path': 'asset.abc' }, { ReservedConcurrentExecutions: 20 }), Other: lambda({ 'aws:asset:path': 'asset.def' }) });
+
+      const [reserved, other] = readTopology(app).functions;
+      expect(reserved?.reservedConcurrency).toBe(20);
+      expect(other).not.toHaveProperty('reservedConcurrency');
+    });
+
     it("names the function's execution role when it is a role of the template", () => {
       const app = templateWith({
         FnRole: { Type: 'AWS::IAM::Role', Properties: {} },
