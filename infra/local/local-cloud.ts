@@ -121,6 +121,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...functionEnvironment(withoutSecretArns(fn), resources),
           ...emulators.env,
           AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
+          // No X-Ray daemon here: the Powertools tracer stays off and the SDK clients unwrapped.
+          POWERTOOLS_TRACE_ENABLED: 'false',
           ...localOverrides(fn, options.env ?? {}),
         },
       ]),
