@@ -45,6 +45,7 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgeUserPool(stack);
   acknowledgePaymentWebhookSecret(stack);
   acknowledgePublicRoutes(stack);
+  acknowledgeEdge(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);
@@ -86,6 +87,26 @@ function acknowledgePublicRoutes(stack: TicketingStack): void {
     const reason = PUBLIC_ROUTE_REASONS[route.routeKey];
     if (authorization === 'NONE' && reason !== undefined) acknowledge(route, 'AwsSolutions-APIG4', `${route.routeKey}: ${reason}`);
   }
+}
+
+function acknowledgeEdge(stack: TicketingStack): void {
+  const distribution = stack.edge?.distribution;
+  if (distribution === undefined) return;
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR1',
+    'No geo restriction on the API distribution: travellers buy tickets from abroad too (tourists, business travel); abuse is refused by the WAF per-IP rate rules and the AWS IP reputation list instead of by country.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR3',
+    "The API distribution has no CloudFront standard log: the HTTP API stage's JSON access log records every request that reached the API, and the web ACL's CloudWatch metrics and sampled requests record what the edge refused; cache hits are counted in CloudFront's metrics. Standard logs would need an ACL-enabled S3 bucket of their own.",
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR4',
+    "The API distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with its own minimum protocol; TLSv1.2_2021 can be required only with a custom domain and an ACM certificate in us-east-1, which is the operator's (README, Deploy to AWS).",
+  );
 }
 
 function acknowledgeFunction(fn: LambdaFunction): void {

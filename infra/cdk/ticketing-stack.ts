@@ -1,6 +1,8 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ApiEdge, type EdgeLimits } from './api-edge';
 import { API_ROUTES } from './api-routes';
+import type { ApiThrottles } from './api-throttles';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
@@ -25,6 +27,10 @@ export interface TicketingStackProps extends StackProps {
   readonly paymentWebhookSecretArn?: string;
   /** Reserve concurrency for the functions listed in concurrency.ts. */
   readonly reserveConcurrency: boolean;
+  /** Per-route limits of the HTTP API's stage. */
+  readonly throttles: ApiThrottles;
+  /** CloudFront and WAF in front of the API with these limits; none without. */
+  readonly edge?: EdgeLimits;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -36,6 +42,7 @@ export class TicketingStack extends Stack {
   readonly identity: Identity;
   readonly paymentWebhookSecret: PaymentWebhookSecret;
   readonly httpApi: TicketingHttpApi;
+  readonly edge?: ApiEdge;
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly observability: Observability;
@@ -68,7 +75,9 @@ export class TicketingStack extends Stack {
       userPoolClient: this.identity.userPoolClient,
       logRemovalPolicy: removalPolicy,
       reserveConcurrency: props.reserveConcurrency,
+      throttles: props.throttles,
     });
+    if (props.edge) this.edge = new ApiEdge(this, 'Edge', { api: this.httpApi.api, routes: API_ROUTES, limits: props.edge, stage: props.stage });
 
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {
       resources,
@@ -88,7 +97,8 @@ export class TicketingStack extends Stack {
     // Last: it watches every function, table, stream and queue built above.
     this.observability = new Observability(this, 'Observability', { dashboardName: `${props.namePrefix}ticketing-${props.stage}` });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', { value: this.edge?.url ?? this.httpApi.url, description: 'Base URL of the API for clients: CloudFront and WAF in front of the HTTP API, unless -c edge=false' });
+    new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.url, description: 'The HTTP API itself (execute-api): for SigV4-signed /inventory/* callers, and what CloudFront forwards to' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PaymentWebhookSecretArn', {

@@ -518,18 +518,19 @@ describe('Stack: TicketingStack', () => {
 
     it('reserves room for payment callbacks and one sweeper at a time outside dev', () => {
       expect(reservations(synthesize({ stage: 'prod' })).sort()).toEqual([
-        ['ApiPaymentCallbackFunction', 20],
+        ['ApiCreateOrderFunction', 150],
+        ['ApiPaymentCallbackFunction', 100],
         ['OrderWorkersExpireOrdersFunction', 1],
       ]);
     });
 
     it('reserves as the reserveConcurrency context says, whatever the stage', () => {
       expect(reservations(synthesize({ stage: 'prod', reserveConcurrency: 'false' }))).toEqual([]);
-      expect(reservations(synthesize({ reserveConcurrency: true }))).toHaveLength(2);
+      expect(reservations(synthesize({ reserveConcurrency: true }))).toHaveLength(3);
     });
 
     it('bounds every request-driven function by the stage throttle', () => {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
     });
   });
 
