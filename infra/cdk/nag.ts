@@ -46,6 +46,7 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgePaymentWebhookSecret(stack);
   acknowledgePublicRoutes(stack);
   acknowledgeEdge(stack);
+  acknowledgeInventoryCallers(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);
@@ -107,6 +108,20 @@ function acknowledgeEdge(stack: TicketingStack): void {
     'AwsSolutions-CFR4',
     "The API distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with its own minimum protocol; TLSv1.2_2021 can be required only with a custom domain and an ACM certificate in us-east-1, which is the operator's (README, Deploy to AWS).",
   );
+}
+
+function acknowledgeInventoryCallers(stack: TicketingStack): void {
+  const policy = stack.inventoryCallers.role.node.tryFindChild('DefaultPolicy');
+  const document = policy instanceof Policy ? (stack.resolve(policy.document.toJSON()) as { Statement?: Statement[] } | undefined) : undefined;
+  for (const resource of (document?.Statement ?? []).flatMap((statement) => asArray(statement.Resource))) {
+    const arn = nagResourceName(resource);
+    if (policy === undefined || !arn.includes('*')) continue;
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${arn}]`,
+      `${pathInStack(policy)}: the "*" in ${arn} stands for a path parameter (a hold id) in execute-api's ARN of one route of this API's $default stage: a caller of that route may name any hold, which is what the route is for.`,
+    );
+  }
 }
 
 function acknowledgeFunction(fn: LambdaFunction): void {
@@ -197,6 +212,18 @@ function indexWildcardTable(resource: unknown): string | undefined {
   if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1]) || join[1].length !== 2 || join[1][1] !== '/index/*') return undefined;
   const getAtt = isRecord(join[1][0]) ? join[1][0]['Fn::GetAtt'] : undefined;
   return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+/** A resource as cdk-nag names it in a finding: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, joined. */
+function nagResourceName(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (!isRecord(resource)) return JSON.stringify(resource);
+  if (typeof resource.Ref === 'string') return `<${resource.Ref}>`;
+  const getAtt = resource['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return `<${getAtt.join('.')}>`;
+  const join = resource['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) return (join[1] as unknown[]).map(nagResourceName).join(String(join[0]));
+  return JSON.stringify(resource);
 }
 
 function asArray(value: unknown): unknown[] {

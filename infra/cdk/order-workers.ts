@@ -69,7 +69,7 @@ export class OrderWorkers extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       reservedConcurrentExecutions: reservedConcurrency('ExpireOrdersFunction', props.reserveConcurrency),
     });
-    grantAccess(this.sweeper, 'orders:readWrite', resources);
+    grantAccess(this.sweeper, 'orders:expire', resources);
     this.sweepSchedule = new Rule(this, 'ExpireOrdersSchedule', {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.sweeper, { retryAttempts: 0 })],

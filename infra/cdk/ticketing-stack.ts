@@ -5,6 +5,7 @@ import { API_ROUTES } from './api-routes';
 import type { ApiThrottles } from './api-throttles';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
+import { InventoryCallers } from './inventory-callers';
 import { Messaging } from './messaging';
 import { Observability } from './observability';
 import { OrderWorkers } from './order-workers';
@@ -43,6 +44,7 @@ export class TicketingStack extends Stack {
   readonly paymentWebhookSecret: PaymentWebhookSecret;
   readonly httpApi: TicketingHttpApi;
   readonly edge?: ApiEdge;
+  readonly inventoryCallers: InventoryCallers;
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly observability: Observability;
@@ -77,6 +79,7 @@ export class TicketingStack extends Stack {
       reserveConcurrency: props.reserveConcurrency,
       throttles: props.throttles,
     });
+    this.inventoryCallers = new InventoryCallers(this, 'InventoryCallers', { api: this.httpApi.api, routes: API_ROUTES, stage: props.stage, namePrefix: props.namePrefix });
     if (props.edge) this.edge = new ApiEdge(this, 'Edge', { api: this.httpApi.api, routes: API_ROUTES, limits: props.edge, stage: props.stage });
 
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {

@@ -1,17 +1,20 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createTicketingApp } from '../../infra/cdk/ticketing-app';
+import { ledgerKeys } from '../../lib/ledger/ledger-keys';
+import { orderKeys } from '../../lib/orders/order-keys';
+import { orderViewKeys } from '../../lib/views/order-view-store';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
 
 type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
-type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orderViews:read' | 'orders:readWrite' | 'payments';
+type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'publish' | 'orderViews:get' | 'orderViews:list' | 'orders:readWrite' | 'payments';
 
 /** The contract, written out independently of the route table the stack is built from. */
 const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
   { routeKey: 'GET /healthz', functionId: 'HealthzFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
   { routeKey: 'GET /openapi.json', functionId: 'OpenApiFunction', auth: 'NONE', access: 'none' },
-  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
+  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'publish' },
   { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', auth: 'NONE', access: 'read' },
@@ -20,8 +23,8 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'DELETE /inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
   { routeKey: 'GET /inventory/availability', functionId: 'GetInventoryAvailabilityFunction', auth: 'AWS_IAM', access: 'read' },
   { routeKey: 'POST /orders', functionId: 'CreateOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
-  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:read' },
-  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:read' },
+  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:list' },
+  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:get' },
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
@@ -29,7 +32,7 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
 const BACKGROUND_FUNCTIONS = 5;
 
 const TABLE = 'SeatLedgerTable';
-const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 const LEDGER_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const READINESS_ACTIONS = ['dynamodb:DescribeTable', 'kinesis:DescribeStreamSummary', 'sqs:GetQueueAttributes'];
 const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -327,8 +330,9 @@ describe('Stack: TicketingStack', () => {
 
     it.each(EXPECTED_ROUTES)('gives $functionId only the resource names it needs', ({ functionId, access }) => {
       const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
-      if (access !== 'none' && access !== 'orderViews:read') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
-      if (access === 'orderViews:read') expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
+      const viewsOnly = access === 'orderViews:get' || access === 'orderViews:list';
+      if (access !== 'none' && !viewsOnly) expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (viewsOnly) expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
       if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET_ARN = { Ref: secretLogicalId() };
@@ -352,7 +356,7 @@ describe('Stack: TicketingStack', () => {
       expect(actionsOf('ReadyzFunction').filter((action) => !TRACING_ACTIONS.includes(action)).sort()).toEqual([...READINESS_ACTIONS].sort());
       expect(statements).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ Action: 'dynamodb:DescribeTable', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [TABLE, 'Arn'] }]) }),
+          expect.objectContaining({ Action: 'dynamodb:DescribeTable', Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] } }),
           expect.objectContaining({ Action: 'kinesis:DescribeStreamSummary', Resource: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] } }),
           expect.objectContaining({ Action: 'sqs:GetQueueAttributes', Resource: { 'Fn::GetAtt': [queueLogicalId('ticketOutbox'), 'Arn'] } }),
         ]),
@@ -363,21 +367,36 @@ describe('Stack: TicketingStack', () => {
       expect(actionsOf('HealthzFunction').sort()).toEqual([...TRACING_ACTIONS].sort());
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'read'))('lets $functionId read the ledger and its index but not write', ({ functionId }) => {
-      const actions = actionsOf(functionId);
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'read'))(
+      'lets $functionId read services and seats of the ledger and query its byDate index, never holds, claims or a write',
+      ({ functionId }) => {
+        const dynamo = statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
 
-      expect(actions).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
-      for (const write of LEDGER_WRITE_ACTIONS) expect(actions).not.toContain(write);
-      expect(statementsOf(functionId)).toContainEqual(
-        expect.objectContaining({
-          Action: expect.arrayContaining(['dynamodb:Query']),
-          Resource: expect.arrayContaining([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/*']] }]),
-        }),
-      );
+        expect(dynamo).toEqual([
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } } },
+          { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/byDate']] } },
+        ]);
+      },
+    );
+
+    it('keeps the public ledger reads to the key prefixes the ledger gives services and seats, and away from holds and claims', () => {
+      expect(ledgerKeys.service('G1_2026-12-01').pk).toMatch(/^SVC#/);
+      expect(ledgerKeys.seat('G1_2026-12-01', '01', '1A').pk).toMatch(/^SVC#/);
+      expect(ledgerKeys.hold('h-1').pk).not.toMatch(/^SVC#/);
+      expect(ledgerKeys.passengerClaim('G1_2026-12-01', '110101199003070011').pk).not.toMatch(/^SVC#/);
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite'))('lets $functionId read and write the ledger', ({ functionId }) => {
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite' || route.access === 'publish'))('lets $functionId read and write ledger items', ({ functionId }) => {
       expect(actionsOf(functionId)).toEqual(expect.arrayContaining([...LEDGER_READ_ACTIONS, ...LEDGER_WRITE_ACTIONS]));
+    });
+
+    it('grants BatchWriteItem to the timetable publisher alone, and Scan to no function', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+      const granting = (action: string) =>
+        policies.filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => [st.Action].flat().includes(action))).map((policy) => JSON.stringify(policy.Properties.Roles));
+
+      expect(granting('dynamodb:BatchWriteItem')).toEqual([expect.stringContaining('PublishServiceFunction')]);
+      expect(granting('dynamodb:Scan')).toEqual([]);
     });
 
     it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:readWrite' || route.access === 'payments'))(
@@ -390,12 +409,18 @@ describe('Stack: TicketingStack', () => {
       },
     );
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orderViews:read'))('lets $functionId read the order view and nothing else', ({ functionId }) => {
-      const dynamo = statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    it('lets GET /orders/{orderId} get view items only, and GET /orders query the byUser index only', () => {
+      const dynamo = (functionId: string) => statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
 
-      for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOf(functionId)).not.toContain(write);
-      expect(actionsOf(functionId)).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
-      expect(JSON.stringify(dynamo.map((st) => st.Resource))).not.toMatch(/OrdersTable|SeatLedgerTable/);
+      expect(dynamo('GetOrderFunction')).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['OrderViewTable', 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } } },
+      ]);
+      expect(dynamo('ListOrdersFunction')).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderViewTable', 'Arn'] }, '/index/byUser']] } }]);
+      expect(orderViewKeys.view('o-1').pk).toMatch(/^VIEW#/);
+    });
+
+    it('names every index it grants on: no table grant spans all of a table\'s indexes', () => {
+      expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('/index/*');
     });
   });
 
@@ -460,6 +485,22 @@ describe('Stack: TicketingStack', () => {
 
       expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
       expect(dynamo(stack.ticketWorkers.projector)).toEqual(['dynamodb:PutItem']);
+    });
+
+    it('keeps the issuer to order items and the projector to view items', () => {
+      const conditionsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
+        const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
+        return Object.values(template.findResources('AWS::IAM::Policy'))
+          .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+          .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Statement & { Condition?: unknown }>)
+          .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')) && !JSON.stringify(st.Resource).includes('StreamArn'))
+          .map((st) => st.Condition);
+      };
+
+      expect(conditionsOf(stack.ticketWorkers.issuer)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } }]);
+      expect(conditionsOf(stack.ticketWorkers.projector)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } }]);
+      expect(orderKeys.order('o-1').pk).toMatch(/^ORDER#/);
+      expect(orderKeys.idempotency('u', 'k').pk).not.toMatch(/^ORDER#/);
     });
   });
 
