@@ -31,6 +31,7 @@ const RESOURCELESS_ACTIONS: Readonly<Record<string, string>> = {
   'xray:GetSamplingRules': 'active tracing',
   'xray:GetSamplingTargets': 'active tracing',
   'dynamodb:ListStreams': 'a DynamoDB stream event source',
+  'lambda:ListEventSourceMappings': 'the reconciler counting stopped event source mappings',
 };
 const BASIC_EXECUTION_ROLE_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 

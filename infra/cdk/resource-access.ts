@@ -1,4 +1,4 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -40,7 +40,7 @@ export type ResourceAccess =
   | 'payments';
 
 /** Indexes the functions query, by table (stateful tables name them so: seat-ledger.ts, orders-table.ts, order-view-table.ts). */
-export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', orderViewsByUser: 'byUser' } as const;
+export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', ordersPaid: 'paid', orderViewsByUser: 'byUser' } as const;
 
 /**
  * The ledger items a public read may touch, by partition key: services and
@@ -118,8 +118,8 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
  * partition key matches one of these patterns (`dynamodb:LeadingKeys`), so a
  * function is kept to the kinds of items it works on.
  */
-export function allow(fn: TicketingFunction, actions: string[], resources: string[], options: { leadingKeys?: string[] } = {}): void {
-  fn.addToRolePolicy(
+export function allow(fn: IGrantable, actions: string[], resources: string[], options: { leadingKeys?: string[] } = {}): void {
+  fn.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions,
       resources,

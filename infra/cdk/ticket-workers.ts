@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_RETENTION } from './messaging';
 import { ORDER_PK_PREFIX } from '../../lib/orders/order-keys';
 import { ISSUER_MAX_CONCURRENCY } from './concurrency';
 import { allow } from './resource-access';
@@ -77,7 +78,7 @@ export class TicketWorkers extends Construct {
   }
 
   private deadLetters(id: string, queueName: string): Queue {
-    return new Queue(this, id, { queueName, retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    return new Queue(this, id, { queueName, retentionPeriod: QUEUE_RETENTION, enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
   }
 
   private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {

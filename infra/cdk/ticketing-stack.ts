@@ -12,6 +12,7 @@ import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
 import { PaymentWebhookSecret } from './payment-webhook-secret';
+import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
@@ -47,6 +48,7 @@ export class TicketingStack extends Stack {
   readonly inventoryCallers: InventoryCallers;
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
+  readonly reconciliation: Reconciliation;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
@@ -94,6 +96,14 @@ export class TicketingStack extends Stack {
       orderEvents: this.messaging.orderEvents,
       ticketOutbox: this.messaging.ticketOutbox,
       namePrefix: props.namePrefix,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    const { dispatcher, issuer, projector } = this.ticketWorkers;
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      orders: this.orders.table,
+      ticketOutbox: this.messaging.ticketOutbox,
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer],
       logRemovalPolicy: removalPolicy,
     });
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -14,6 +15,7 @@ import { tracer } from '../observability/tracer';
 let documentClient: DynamoDBDocumentClient | undefined;
 let kinesisClient: KinesisClient | undefined;
 let sqsClient: SQSClient | undefined;
+let lambdaClient: LambdaClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
@@ -32,4 +34,10 @@ export function kinesis(): KinesisClient {
 export function sqs(): SQSClient {
   sqsClient ??= tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return sqsClient;
+}
+
+/** The Lambda control plane: the reconciler asks it which event source mappings are stopped. */
+export function lambda(): LambdaClient {
+  lambdaClient ??= tracer.captureAWSv3Client(new LambdaClient({}));
+  return lambdaClient;
 }

@@ -28,8 +28,8 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
-/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher and issuer, the order projector. */
-const BACKGROUND_FUNCTIONS = 5;
+/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector. */
+const BACKGROUND_FUNCTIONS = 6;
 
 const TABLE = 'SeatLedgerTable';
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -425,11 +425,11 @@ describe('Stack: TicketingStack', () => {
   });
 
   describe('Construct: OrdersTable', () => {
-    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry only', () => {
+    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry and paid orders by payment', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' }), Match.objectLike({ IndexName: 'paid' })],
       });
       expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
     });
