@@ -1,3 +1,4 @@
+import type { ThrottleGroup } from './api-throttles';
 import type { ResourceAccess } from './resource-access';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,6 +16,10 @@ export interface ApiRoute {
   readonly auth: RouteAuth;
   readonly access: readonly ResourceAccess[];
   readonly memorySize?: number;
+  /** The throttle it shares with routes of its kind (api-throttles.ts); otherwise the per-route default. */
+  readonly throttle?: ThrottleGroup;
+  /** Public reads that CloudFront may answer from its cache for a few seconds (api-edge.ts). */
+  readonly cacheable?: boolean;
 }
 
 /** Every HTTP route, one function each. Adding a route is adding a line. */
@@ -22,17 +27,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/healthz', functionId: 'HealthzFunction', entry: 'functions/gateway/healthz.ts', auth: 'none', access: [] },
   { method: 'GET', path: '/readyz', functionId: 'ReadyzFunction', entry: 'functions/gateway/readyz.ts', auth: 'none', access: ['readiness'] },
   { method: 'GET', path: '/openapi.json', functionId: 'OpenApiFunction', entry: 'functions/gateway/openapi.ts', auth: 'none', access: [] },
-  { method: 'POST', path: '/admin/services', functionId: 'PublishServiceFunction', entry: 'functions/timetable/publish-service.ts', auth: 'jwt', access: ['ledger:readWrite'] },
-  { method: 'GET', path: '/services', functionId: 'SearchServicesFunction', entry: 'functions/timetable/search-services.ts', auth: 'none', access: ['ledger:read'] },
-  { method: 'GET', path: '/services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', entry: 'functions/timetable/get-availability.ts', auth: 'none', access: ['ledger:read'] },
-  { method: 'GET', path: '/services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', entry: 'functions/timetable/get-seatmap.ts', auth: 'none', access: ['ledger:read'] },
+  { method: 'POST', path: '/admin/services', functionId: 'PublishServiceFunction', entry: 'functions/timetable/publish-service.ts', auth: 'jwt', access: ['ledger:publish'] },
+  { method: 'GET', path: '/services', functionId: 'SearchServicesFunction', entry: 'functions/timetable/search-services.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },
+  { method: 'GET', path: '/services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', entry: 'functions/timetable/get-availability.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },
+  { method: 'GET', path: '/services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', entry: 'functions/timetable/get-seatmap.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },
   { method: 'POST', path: '/inventory/holds', functionId: 'CreateHoldFunction', entry: 'functions/inventory/create-hold.ts', auth: 'iam', access: ['ledger:readWrite'], memorySize: 512 },
   { method: 'POST', path: '/inventory/holds/{holdId}/confirm', functionId: 'ConfirmHoldFunction', entry: 'functions/inventory/confirm-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
   { method: 'DELETE', path: '/inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', entry: 'functions/inventory/release-hold.ts', auth: 'iam', access: ['ledger:readWrite'] },
-  { method: 'POST', path: '/orders', functionId: 'CreateOrderFunction', entry: 'functions/orders/create-order.ts', auth: 'jwt', access: ['orders:readWrite'], memorySize: 512 },
-  { method: 'GET', path: '/orders', functionId: 'ListOrdersFunction', entry: 'functions/orders/list-orders.ts', auth: 'jwt', access: ['orderViews:read'] },
-  { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrderFunction', entry: 'functions/orders/get-order.ts', auth: 'jwt', access: ['orderViews:read'] },
+  { method: 'POST', path: '/orders', functionId: 'CreateOrderFunction', entry: 'functions/orders/create-order.ts', auth: 'jwt', access: ['orders:readWrite'], memorySize: 512, throttle: 'order' },
+  { method: 'GET', path: '/orders', functionId: 'ListOrdersFunction', entry: 'functions/orders/list-orders.ts', auth: 'jwt', access: ['orderViews:list'] },
+  { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrderFunction', entry: 'functions/orders/get-order.ts', auth: 'jwt', access: ['orderViews:get'] },
   { method: 'POST', path: '/orders/{orderId}/cancel', functionId: 'CancelOrderFunction', entry: 'functions/orders/cancel-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
-  { method: 'POST', path: '/payments/callback', functionId: 'PaymentCallbackFunction', entry: 'functions/payments/payment-callback.ts', auth: 'none', access: ['orders:readWrite', 'payments'] },
+  { method: 'POST', path: '/payments/callback', functionId: 'PaymentCallbackFunction', entry: 'functions/payments/payment-callback.ts', auth: 'none', access: ['orders:readWrite', 'payments'], throttle: 'payment' },
   { method: 'GET', path: '/inventory/availability', functionId: 'GetInventoryAvailabilityFunction', entry: 'functions/inventory/get-availability.ts', auth: 'iam', access: ['ledger:read'] },
 ];

@@ -17,10 +17,17 @@
 export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
   /**
    * Payment callbacks are guaranteed room while a sale floods the other routes;
-   * each is one transaction over the orders and ledger tables. The provider
-   * retries a throttled callback.
+   * each is one transaction over the orders and ledger tables. 100 at ~100 ms
+   * a callback is 1,000/s, the route's throttle (api-throttles.ts) and twice
+   * 12306's peak. The provider retries a throttled callback.
    */
-  PaymentCallbackFunction: 20,
+  PaymentCallbackFunction: 100,
+  /**
+   * Orders too: 150 at ~100 ms an order is 1,500/s, above the route's throttle
+   * of 1,000/s, so the throttle refuses first, and searches can never take the
+   * concurrency orders need.
+   */
+  CreateOrderFunction: 150,
   /** One sweep at a time: a backlog of expiries is released at one sweeper's pace, not in a burst of overlapping sweeps. */
   ExpireOrdersFunction: 1,
 };

@@ -1,12 +1,14 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Annotations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiRoute, RouteAuth } from './api-routes';
+import { type ApiThrottles, routeKey, throttleOf, worstCaseRate } from './api-throttles';
 import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
@@ -20,10 +22,9 @@ export interface TicketingHttpApiProps {
   readonly logRemovalPolicy: RemovalPolicy;
   /** Apply the reservations of concurrency.ts. */
   readonly reserveConcurrency: boolean;
+  /** Per-route limits, before any function runs (api-throttles.ts). */
+  readonly throttles: ApiThrottles;
 }
-
-/** Steady-state and burst limits of the whole API, per second, before any function runs. */
-const THROTTLE = { rateLimit: 100, burstLimit: 200 };
 
 /** HTTP API variables only (the REST API's `jsonWithStandardFields` names some that HTTP APIs lack). */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -60,9 +61,10 @@ export class TicketingHttpApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: THROTTLE,
+      throttle: props.throttles.perRoute,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    this.throttleRoutes(props.routes, props.throttles);
 
     const authorizers: Record<RouteAuth, IHttpRouteAuthorizer | undefined> = {
       none: undefined,
@@ -79,12 +81,14 @@ export class TicketingHttpApi extends Construct {
         reservedConcurrentExecutions: reservedConcurrency(route.functionId, props.reserveConcurrency),
       });
       for (const access of route.access) grantAccess(fn, access, props.resources);
-      this.api.addRoutes({
+      const httpRoutes = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(route.functionId.replace(/Function$/, 'Integration'), fn),
         authorizer: authorizers[route.auth],
       });
+      // The stage's route settings name routes by key: CloudFormation must create them first.
+      if (route.throttle !== undefined) for (const httpRoute of httpRoutes) this.defaultStage.node.addDependency(httpRoute);
       functions.set(route.functionId, fn);
     }
     this.functions = functions;
@@ -92,5 +96,24 @@ export class TicketingHttpApi extends Construct {
 
   get url(): string {
     return this.defaultStage.url;
+  }
+
+  /** Routes of a throttle group get their group's limits; the others keep the stage's per-route default. */
+  private throttleRoutes(routes: readonly ApiRoute[], throttles: ApiThrottles): void {
+    const grouped = routes.filter((route) => route.throttle !== undefined);
+    (this.defaultStage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      grouped.map((route) => {
+        const { rateLimit, burstLimit } = throttleOf(route, throttles);
+        // RouteSettings is raw JSON to CDK: CloudFormation's own property names.
+        return [routeKey(route), { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }];
+      }),
+    );
+    const worstCase = worstCaseRate(routes, throttles);
+    if (worstCase > throttles.accountRateLimit) {
+      Annotations.of(this).addWarningV2(
+        'ticketing:throttle-over-account-limit',
+        `every route at its limit adds up to ${worstCase} requests/s, over the account's ${throttles.accountRateLimit}/s: a search surge could take the room of orders and payments`,
+      );
+    }
   }
 }

@@ -12,6 +12,16 @@ export interface MessagingProps {
 const TICKET_OUTBOX_MAX_RECEIVES = 5;
 
 /**
+ * A week of order events: the on-failure queues of the stream's consumers hold
+ * pointers (shard, sequence numbers), not records, and `npm run replay` reads
+ * the records back from the stream; a week covers a long weekend's incident.
+ * Beyond 24 h Kinesis bills extended retention per shard-hour.
+ */
+export const ORDER_EVENTS_RETENTION = Duration.days(7);
+/** SQS's maximum, for the outbox and every dead-letter queue: a job or a pointer waits two weeks for an operator. */
+export const QUEUE_RETENTION = Duration.days(14);
+
+/**
  * The asynchronous spine: the `order-events` stream (the seed's Kafka topic) and
  * the `ticket-outbox` queue between the OrderPaid consumer and the ticket issuer,
  * with a dead-letter queue for jobs that keep failing.
@@ -26,16 +36,18 @@ export class Messaging extends Construct {
     this.orderEvents = new Stream(this, 'OrderEvents', {
       streamName: `${props.namePrefix}order-events`,
       streamMode: StreamMode.ON_DEMAND,
+      retentionPeriod: ORDER_EVENTS_RETENTION,
       encryption: StreamEncryption.MANAGED,
     });
     this.ticketOutboxDeadLetters = new Queue(this, 'TicketOutboxDlq', {
       queueName: `${props.namePrefix}ticket-outbox-dlq`,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: QUEUE_RETENTION,
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
     });
     this.ticketOutbox = new Queue(this, 'TicketOutbox', {
       queueName: `${props.namePrefix}ticket-outbox`,
+      retentionPeriod: QUEUE_RETENTION,
       // Six times the issuer's timeout: a job being worked on never reappears to a second issuer.
       visibilityTimeout: Duration.seconds(ISSUER_TIMEOUT.toSeconds() * 6),
       enforceSSL: true,

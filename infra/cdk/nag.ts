@@ -31,6 +31,7 @@ const RESOURCELESS_ACTIONS: Readonly<Record<string, string>> = {
   'xray:GetSamplingRules': 'active tracing',
   'xray:GetSamplingTargets': 'active tracing',
   'dynamodb:ListStreams': 'a DynamoDB stream event source',
+  'lambda:ListEventSourceMappings': 'the reconciler counting stopped event source mappings',
 };
 const BASIC_EXECUTION_ROLE_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 
@@ -45,6 +46,8 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgeUserPool(stack);
   acknowledgePaymentWebhookSecret(stack);
   acknowledgePublicRoutes(stack);
+  acknowledgeEdge(stack);
+  acknowledgeInventoryCallers(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);
@@ -85,6 +88,40 @@ function acknowledgePublicRoutes(stack: TicketingStack): void {
     const authorization: unknown = Stack.of(route).resolve(route.authorizationType) ?? 'NONE';
     const reason = PUBLIC_ROUTE_REASONS[route.routeKey];
     if (authorization === 'NONE' && reason !== undefined) acknowledge(route, 'AwsSolutions-APIG4', `${route.routeKey}: ${reason}`);
+  }
+}
+
+function acknowledgeEdge(stack: TicketingStack): void {
+  const distribution = stack.edge?.distribution;
+  if (distribution === undefined) return;
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR1',
+    'No geo restriction on the API distribution: travellers buy tickets from abroad too (tourists, business travel); abuse is refused by the WAF per-IP rate rules and the AWS IP reputation list instead of by country.',
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR3',
+    "The API distribution has no CloudFront standard log: the HTTP API stage's JSON access log records every request that reached the API, and the web ACL's CloudWatch metrics and sampled requests record what the edge refused; cache hits are counted in CloudFront's metrics. Standard logs would need an ACL-enabled S3 bucket of their own.",
+  );
+  acknowledge(
+    distribution,
+    'AwsSolutions-CFR4',
+    "The API distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with its own minimum protocol; TLSv1.2_2021 can be required only with a custom domain and an ACM certificate in us-east-1, which is the operator's (README, Deploy to AWS).",
+  );
+}
+
+function acknowledgeInventoryCallers(stack: TicketingStack): void {
+  const policy = stack.inventoryCallers.role.node.tryFindChild('DefaultPolicy');
+  const document = policy instanceof Policy ? (stack.resolve(policy.document.toJSON()) as { Statement?: Statement[] } | undefined) : undefined;
+  for (const resource of (document?.Statement ?? []).flatMap((statement) => asArray(statement.Resource))) {
+    const arn = nagResourceName(resource);
+    if (policy === undefined || !arn.includes('*')) continue;
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${arn}]`,
+      `${pathInStack(policy)}: the "*" in ${arn} stands for a path parameter (a hold id) in execute-api's ARN of one route of this API's $default stage: a caller of that route may name any hold, which is what the route is for.`,
+    );
   }
 }
 
@@ -176,6 +213,18 @@ function indexWildcardTable(resource: unknown): string | undefined {
   if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1]) || join[1].length !== 2 || join[1][1] !== '/index/*') return undefined;
   const getAtt = isRecord(join[1][0]) ? join[1][0]['Fn::GetAtt'] : undefined;
   return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+/** A resource as cdk-nag names it in a finding: `Ref` → `<Id>`, `Fn::GetAtt` → `<Id.Attr>`, joined. */
+function nagResourceName(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (!isRecord(resource)) return JSON.stringify(resource);
+  if (typeof resource.Ref === 'string') return `<${resource.Ref}>`;
+  const getAtt = resource['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return `<${getAtt.join('.')}>`;
+  const join = resource['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) return (join[1] as unknown[]).map(nagResourceName).join(String(join[0]));
+  return JSON.stringify(resource);
 }
 
 function asArray(value: unknown): unknown[] {

@@ -39,7 +39,14 @@ export const ALARM_THRESHOLDS = {
   serverErrorPercent: 1,
   /** …once there are this many requests in those five minutes to judge by. */
   serverErrorMinimumRequests: 20,
+  /** A job this old in a work queue (the ticket outbox) means its consumer is stopped or failing. */
+  oldestMessage: Duration.minutes(15),
+  /** Reconciler runs in a row that found PAID orders without tickets (its re-dispatch did not help). */
+  unticketedRuns: 2,
 } as const;
+
+/** Levels the reconciler publishes every run (lib/observability/business-metrics.ts). */
+export const OPERATIONAL_GAUGES = ['PaidOrdersUnticketed', 'EventSourceMappingsDisabled'] as const;
 
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
@@ -155,6 +162,24 @@ export class Observability extends Construct {
         threshold: 1,
       });
     }
+    for (const queue of this.monitored.workQueues) {
+      this.alarm(`OldestMessage-${idOf(queue)}`, {
+        description: `${pathInStack(queue)}: a message has waited over ${ALARM_THRESHOLDS.oldestMessage.toMinutes()} minutes; is its consumer stopped or failing?`,
+        metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: FIVE_MINUTES }),
+        threshold: ALARM_THRESHOLDS.oldestMessage.toSeconds(),
+      });
+    }
+    this.alarm('PaidOrdersUnticketed', {
+      description: `Orders have stayed PAID without tickets through ${ALARM_THRESHOLDS.unticketedRuns} reconciler runs: the ticket flow is broken (issuer failing, outbox mapping stopped?)`,
+      metric: gauge('PaidOrdersUnticketed'),
+      threshold: 1,
+      evaluationPeriods: ALARM_THRESHOLDS.unticketedRuns,
+    });
+    this.alarm('EventSourceMappingsDisabled', {
+      description: 'An event source mapping (relay, dispatcher, projector or issuer) is disabled: its stream or queue is not being read',
+      metric: gauge('EventSourceMappingsDisabled'),
+      threshold: 1,
+    });
     this.alarm('RefundsRequired', {
       description: 'A payment arrived for an order whose seats were lost: the customer must be refunded',
       metric: businessMetric('RefundsRequired'),
@@ -204,6 +229,7 @@ export class Observability extends Construct {
       graph('Orders', [businessMetric('OrdersReserved'), businessMetric('OrdersPaid'), businessMetric('OrdersExpired')]),
       graph('Seat contention', [businessMetric('SoldOut'), businessMetric('HoldConflicts')]),
       graph('Payments and tickets', [businessMetric('PaymentRejected'), businessMetric('RefundsRequired'), businessMetric('TicketsIssued')]),
+      graph('Reconciler: stuck orders, stopped mappings', OPERATIONAL_GAUGES.map(gauge)),
     );
 
     add(heading('Functions'));
@@ -280,6 +306,10 @@ function businessMetric(metricName: BusinessMetric): Metric {
     period: FIVE_MINUTES,
     label: metricName,
   });
+}
+
+function gauge(metricName: (typeof OPERATIONAL_GAUGES)[number]): Metric {
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Maximum', period: FIVE_MINUTES, label: metricName });
 }
 
 function graph(title: string, left: IMetric[]): GraphWidget | undefined {

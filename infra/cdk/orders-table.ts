@@ -1,5 +1,6 @@
 import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { INDEXES } from './resource-access';
 import { statefulTable } from './stateful-table';
 
 export interface OrdersTableProps {
@@ -23,8 +24,12 @@ export class OrdersTable extends Construct {
       logicalId: ORDERS_TABLE_LOGICAL_ID,
       ephemeral: props.ephemeral,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
-      indexes: [{ name: 'overdue', partitionKey: 'overduePk', sortKey: 'overdueSk' }],
+      indexes: [
+        // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
+        { name: INDEXES.ordersOverdue, partitionKey: 'overduePk', sortKey: 'overdueSk' },
+        // Sparse: PAID orders only, by when they were paid; what the ticket reconciler reads.
+        { name: INDEXES.ordersPaid, partitionKey: 'paidPk', sortKey: 'paidSk' },
+      ],
     });
   }
 }

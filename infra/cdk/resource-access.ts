@@ -1,3 +1,4 @@
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -29,38 +30,82 @@ export interface OrderSettings {
  * actions and sets exactly the environment variables naming what it touches, so
  * a function's environment and its permissions cannot drift apart.
  */
-export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'occupancy:write' | 'readiness' | 'orderViews:read' | 'orders:readWrite' | 'payments';
+export type ResourceAccess =
+  | 'ledger:read'
+  | 'ledger:readWrite'
+  | 'ledger:publish'
+  | 'occupancy:write'
+  | 'readiness'
+  | 'orderViews:get'
+  | 'orderViews:list'
+  | 'orders:readWrite'
+  | 'orders:expire'
+  | 'payments';
+
+/** Indexes the functions query, by table (stateful tables name them so: seat-ledger.ts, orders-table.ts, order-view-table.ts). */
+export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', ordersPaid: 'paid', orderViewsByUser: 'byUser' } as const;
+
+/**
+ * The ledger items a public read may touch, by partition key: services and
+ * their seats (`SVC#…`, lib/ledger/ledger-keys.ts). Holds (`HOLD#…`) and the
+ * passenger claims (`CLAIM#…`, which carry ID numbers) are out of reach of
+ * the anonymous routes, whatever their code asks for.
+ */
+export const PUBLIC_LEDGER_KEY_PREFIXES = ['SVC#'] as const;
+
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** A TransactWriteItems is authorised item by item with these. */
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 
 export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resources: StatefulResources): void {
+  const { ledger, orders, orderViews } = resources;
   switch (access) {
     case 'ledger:read':
-      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
-      resources.ledger.grantReadData(fn);
+      // Public: services and seats only, never holds or claims.
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
+      allow(fn, READ, [ledger.tableArn], { leadingKeys: PUBLIC_LEDGER_KEY_PREFIXES.map((prefix) => `${prefix}*`) });
+      allow(fn, ['dynamodb:Query'], [indexArn(ledger, INDEXES.ledgerByDate)]);
       grantOccupancyRead(fn, resources);
       return;
     case 'ledger:readWrite':
-      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
-      resources.ledger.grantReadWriteData(fn);
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
+      allow(fn, [...READ, ...WRITE], [ledger.tableArn]);
+      allow(fn, ['dynamodb:Query'], [indexArn(ledger, INDEXES.ledgerByDate)]);
       grantOccupancyRead(fn, resources);
       return;
-    case 'occupancy:write':
-      // Only the snapshot's projector writes it.
-      fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
-      resources.occupancy.grantReadWriteData(fn);
+    case 'ledger:publish':
+      // A service is its definition, one conditional put: its seats have no items until first held.
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
+      allow(fn, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn], { leadingKeys: ['SVC#*'] });
       return;
-    case 'orderViews:read':
-      // Travellers read the read model, never the orders table.
-      fn.addEnvironment('ORDER_VIEW_TABLE_NAME', resources.orderViews.tableName);
-      resources.orderViews.grantReadData(fn);
+    case 'occupancy:write':
+      // Only the snapshot's projector writes it: one item per coach.
+      fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
+      allow(fn, ['dynamodb:PutItem'], [resources.occupancy.tableArn], { leadingKeys: ['OCC#*'] });
+      return;
+    case 'orderViews:get':
+      // Travellers read the read model, never the orders table; one view item by order id.
+      fn.addEnvironment('ORDER_VIEW_TABLE_NAME', orderViews.tableName);
+      allow(fn, ['dynamodb:GetItem'], [orderViews.tableArn], { leadingKeys: ['VIEW#*'] });
+      return;
+    case 'orderViews:list':
+      // One user's partition of the byUser index; the user comes from the token, so IAM cannot pin it: the key condition does.
+      fn.addEnvironment('ORDER_VIEW_TABLE_NAME', orderViews.tableName);
+      allow(fn, ['dynamodb:Query'], [indexArn(orderViews, INDEXES.orderViewsByUser)]);
       return;
     case 'orders:readWrite':
       // An order change and its seat-ledger change are one transaction over both tables.
-      fn.addEnvironment('ORDERS_TABLE_NAME', resources.orders.tableName);
-      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
+      fn.addEnvironment('ORDERS_TABLE_NAME', orders.tableName);
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
-      resources.orders.grantReadWriteData(fn);
-      resources.ledger.grantReadWriteData(fn);
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [orders.tableArn]);
+      allow(fn, [...READ, ...WRITE], [ledger.tableArn]);
       grantOccupancyRead(fn, resources);
+      return;
+    case 'orders:expire':
+      // The sweeper: the order flow, plus the sparse index of RESERVED orders by expiry.
+      grantAccess(fn, 'orders:readWrite', resources);
+      allow(fn, ['dynamodb:Query'], [indexArn(orders, INDEXES.ordersOverdue)]);
       return;
     case 'payments':
       // Read once per cold start (lib/aws/payment-webhook-secret.ts): GetSecretValue on this one secret.
@@ -69,18 +114,35 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       return;
     case 'readiness':
       // Describe calls only: the readiness probe proves reachability, it reads no data.
-      fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       fn.addEnvironment('ORDER_EVENTS_STREAM_NAME', resources.orderEvents.streamName);
       fn.addEnvironment('TICKET_OUTBOX_QUEUE_URL', resources.ticketOutbox.queueUrl);
-      resources.ledger.grant(fn, 'dynamodb:DescribeTable');
+      allow(fn, ['dynamodb:DescribeTable'], [ledger.tableArn]);
       resources.orderEvents.grant(fn, 'kinesis:DescribeStreamSummary');
       resources.ticketOutbox.grant(fn, 'sqs:GetQueueAttributes');
       return;
   }
 }
 
-/** Whoever picks or counts seats reads them from the occupancy snapshot. */
+/** Whoever picks or counts seats reads them from the occupancy snapshot: one Query per train. */
 function grantOccupancyRead(fn: TicketingFunction, resources: StatefulResources): void {
   fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
-  resources.occupancy.grantReadData(fn);
+  allow(fn, ['dynamodb:Query'], [resources.occupancy.tableArn], { leadingKeys: ['OCC#*'] });
 }
+
+/**
+ * Adds one statement to the function's role. `leadingKeys`: only items whose
+ * partition key matches one of these patterns (`dynamodb:LeadingKeys`), so a
+ * function is kept to the kinds of items it works on.
+ */
+export function allow(fn: IGrantable, actions: string[], resources: string[], options: { leadingKeys?: string[] } = {}): void {
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions,
+      resources,
+      ...(options.leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': options.leadingKeys } } } : {}),
+    }),
+  );
+}
+
+export const indexArn = (table: ITable, indexName: string): string => `${table.tableArn}/index/${indexName}`;

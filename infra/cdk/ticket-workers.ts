@@ -5,7 +5,10 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_RETENTION } from './messaging';
+import { ORDER_PK_PREFIX } from '../../lib/orders/order-keys';
 import { ISSUER_MAX_CONCURRENCY } from './concurrency';
+import { allow } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
@@ -58,7 +61,8 @@ export class TicketWorkers extends Construct {
     });
     this.issuer.addEnvironment('ORDERS_TABLE_NAME', props.orders.tableName);
     this.issuer.addEnvironment('TICKET_ISSUER_FAIL', 'never');
-    props.orders.grant(this.issuer, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // Order items only (`ORDER#…`): never an idempotency record or another kind of item.
+    allow(this.issuer, ['dynamodb:GetItem', 'dynamodb:PutItem'], [props.orders.tableArn], { leadingKeys: [`${ORDER_PK_PREFIX}*`] });
     this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: ISSUER_MAX_CONCURRENCY }));
 
     this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);
@@ -69,12 +73,12 @@ export class TicketWorkers extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
     });
     this.projector.addEnvironment('ORDER_VIEW_TABLE_NAME', props.orderViews.tableName);
-    props.orderViews.grant(this.projector, 'dynamodb:PutItem');
+    allow(this.projector, ['dynamodb:PutItem'], [props.orderViews.tableArn], { leadingKeys: ['VIEW#*'] });
     this.projector.addEventSource(this.orderEventsSource(props.orderEvents, this.projectorDeadLetters));
   }
 
   private deadLetters(id: string, queueName: string): Queue {
-    return new Queue(this, id, { queueName, retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    return new Queue(this, id, { queueName, retentionPeriod: QUEUE_RETENTION, enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
   }
 
   private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {

@@ -1,4 +1,6 @@
 import { App, Tags } from 'aws-cdk-lib';
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from './api-edge';
+import { type ApiThrottles, DEFAULT_API_THROTTLES, type Throttle } from './api-throttles';
 import { applyNagChecks } from './nag';
 import { TicketingStack } from './ticketing-stack';
 
@@ -28,6 +30,8 @@ export interface TicketingApp {
 }
 
 const DEFAULT_STAGE = 'dev';
+/** Where CloudFront-scope WAF web ACLs are created. */
+export const EDGE_REGION = 'us-east-1';
 /** 12306's payment window. */
 const DEFAULT_HOLD_TTL_SECONDS = '1800';
 
@@ -53,7 +57,12 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
     },
   });
   const stage = stringContext(app, 'stage') ?? DEFAULT_STAGE;
+  const edge = booleanContext(app, 'edge', true) ? edgeLimits(app) : undefined;
   const stack = new TicketingStack(app, `Ticketing-${stage}`, {
+    // A CloudFront web ACL lives in us-east-1 only, and the edge is in this stack: it goes there too (api-edge.ts).
+    ...(edge ? { env: { region: EDGE_REGION } } : {}),
+    edge,
+    throttles: apiThrottles(app),
     stage,
     ephemeral: booleanContext(app, 'ephemeral'),
     namePrefix: stringContext(app, 'namePrefix') ?? '',
@@ -69,6 +78,37 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
   Tags.of(app).add('stage', stage);
   if (options.nag ?? booleanContext(app, 'nag')) applyNagChecks(app, stack);
   return { app, stack };
+}
+
+/** The limits of api-throttles.ts, each overridable: `-c orderThrottleRate=1500`. */
+function apiThrottles(app: App): ApiThrottles {
+  const throttle = (prefix: string, fallback: Throttle): Throttle => ({
+    rateLimit: numberContext(app, `${prefix}Rate`, fallback.rateLimit),
+    burstLimit: numberContext(app, `${prefix}Burst`, fallback.burstLimit),
+  });
+  const { perRoute, groups, accountRateLimit } = DEFAULT_API_THROTTLES;
+  return {
+    perRoute: throttle('throttle', perRoute),
+    groups: { search: throttle('searchThrottle', groups.search), order: throttle('orderThrottle', groups.order), payment: throttle('paymentThrottle', groups.payment) },
+    accountRateLimit: numberContext(app, 'accountRateLimit', accountRateLimit),
+  };
+}
+
+function edgeLimits(app: App): EdgeLimits {
+  return {
+    requestsPerIp: numberContext(app, 'wafRequestsPerIp', DEFAULT_EDGE_LIMITS.requestsPerIp),
+    ordersPerIp: numberContext(app, 'wafOrdersPerIp', DEFAULT_EDGE_LIMITS.ordersPerIp),
+    searchCacheSeconds: numberContext(app, 'searchCacheSeconds', DEFAULT_EDGE_LIMITS.searchCacheSeconds),
+  };
+}
+
+/** A whole number ≥ 0; `-c key=value` arrives as a string. */
+function numberContext(app: App, key: string, fallback: number): number {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`context ${key} must be a whole number, got ${JSON.stringify(value)}`);
+  return number;
 }
 
 function stringContext(app: App, key: string): string | undefined {

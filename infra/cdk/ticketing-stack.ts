@@ -1,8 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ApiEdge, type EdgeLimits } from './api-edge';
 import { API_ROUTES } from './api-routes';
+import type { ApiThrottles } from './api-throttles';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
+import { InventoryCallers } from './inventory-callers';
 import { Messaging } from './messaging';
 import { Observability } from './observability';
 import { OccupancyWorkers } from './occupancy-workers';
@@ -10,6 +13,7 @@ import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
 import { PaymentWebhookSecret } from './payment-webhook-secret';
+import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
@@ -26,6 +30,10 @@ export interface TicketingStackProps extends StackProps {
   readonly paymentWebhookSecretArn?: string;
   /** Reserve concurrency for the functions listed in concurrency.ts. */
   readonly reserveConcurrency: boolean;
+  /** Per-route limits of the HTTP API's stage. */
+  readonly throttles: ApiThrottles;
+  /** CloudFront and WAF in front of the API with these limits; none without. */
+  readonly edge?: EdgeLimits;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -37,9 +45,12 @@ export class TicketingStack extends Stack {
   readonly identity: Identity;
   readonly paymentWebhookSecret: PaymentWebhookSecret;
   readonly httpApi: TicketingHttpApi;
+  readonly edge?: ApiEdge;
+  readonly inventoryCallers: InventoryCallers;
   readonly orderWorkers: OrderWorkers;
   readonly occupancyWorkers: OccupancyWorkers;
   readonly ticketWorkers: TicketWorkers;
+  readonly reconciliation: Reconciliation;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
@@ -71,7 +82,10 @@ export class TicketingStack extends Stack {
       userPoolClient: this.identity.userPoolClient,
       logRemovalPolicy: removalPolicy,
       reserveConcurrency: props.reserveConcurrency,
+      throttles: props.throttles,
     });
+    this.inventoryCallers = new InventoryCallers(this, 'InventoryCallers', { api: this.httpApi.api, routes: API_ROUTES, stage: props.stage, namePrefix: props.namePrefix });
+    if (props.edge) this.edge = new ApiEdge(this, 'Edge', { api: this.httpApi.api, routes: API_ROUTES, limits: props.edge, stage: props.stage });
 
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {
       resources,
@@ -89,10 +103,19 @@ export class TicketingStack extends Stack {
       logRemovalPolicy: removalPolicy,
     });
 
+    const { dispatcher, issuer, projector } = this.ticketWorkers;
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      orders: this.orders.table,
+      ticketOutbox: this.messaging.ticketOutbox,
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer],
+      logRemovalPolicy: removalPolicy,
+    });
+
     // Last: it watches every function, table, stream and queue built above.
     this.observability = new Observability(this, 'Observability', { dashboardName: `${props.namePrefix}ticketing-${props.stage}` });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', { value: this.edge?.url ?? this.httpApi.url, description: 'Base URL of the API for clients: CloudFront and WAF in front of the HTTP API, unless -c edge=false' });
+    new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.url, description: 'The HTTP API itself (execute-api): for SigV4-signed /inventory/* callers, and what CloudFront forwards to' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PaymentWebhookSecretArn', {

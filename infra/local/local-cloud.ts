@@ -146,6 +146,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...emulators.env,
           AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
           ...(meters ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_SDK_UA_APP_ID: fn.logicalId } : {}),
+          // No X-Ray daemon here: the Powertools tracer stays off and the SDK clients unwrapped.
+          POWERTOOLS_TRACE_ENABLED: 'false',
           ...localOverrides(fn, options.env ?? {}),
         },
       ]),
@@ -317,8 +319,15 @@ function describeEventSources(topology: LocalTopology, scheduleSeconds: number |
  */
 const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = { PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET' };
 
+/**
+ * Variables naming what has no local counterpart: the functions whose event
+ * source mappings the reconciler asks the Lambda API about (there is no Lambda
+ * API here; the reconciler skips the check when the variable is unset).
+ */
+const NOT_LOCAL = new Set(['EVENT_SOURCE_MAPPING_FUNCTIONS']);
+
 function withoutSecretArns(fn: FunctionSpec): FunctionSpec {
-  return { ...fn, environment: Object.fromEntries(Object.entries(fn.environment).filter(([key]) => !(key in LOCAL_SECRET_VALUES))) };
+  return { ...fn, environment: Object.fromEntries(Object.entries(fn.environment).filter(([key]) => !(key in LOCAL_SECRET_VALUES) && !NOT_LOCAL.has(key))) };
 }
 
 /** A local value replaces the template's only where the function has that variable, or the ARN of the secret it stands for. */

@@ -1,20 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { tracer } from '../observability/tracer';
 
 /**
  * SDK clients, built once per execution environment. Endpoints and credentials
  * come from the SDK's standard configuration (AWS_ENDPOINT_URL_DYNAMODB, …), so the
- * same code runs on the local emulators, LocalStack and AWS.
+ * same code runs on the local emulators, LocalStack and AWS. On Lambda each
+ * client is wrapped by the Powertools tracer, so every SDK call is an X-Ray subsegment.
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 let kinesisClient: KinesisClient | undefined;
 let sqsClient: SQSClient | undefined;
+let lambdaClient: LambdaClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -22,12 +26,18 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 
 /** HTTP/1.1: kinesis-mock fails a share of HTTP/2 requests; harmless on AWS. */
 export function kinesis(): KinesisClient {
-  kinesisClient ??= new KinesisClient({ requestHandler: new NodeHttpHandler() });
+  kinesisClient ??= tracer.captureAWSv3Client(new KinesisClient({ requestHandler: new NodeHttpHandler() }));
   return kinesisClient;
 }
 
 /** Queue URLs from an emulator name its own host; call the configured endpoint instead. */
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
+  sqsClient ??= tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
   return sqsClient;
+}
+
+/** The Lambda control plane: the reconciler asks it which event source mappings are stopped. */
+export function lambda(): LambdaClient {
+  lambdaClient ??= tracer.captureAWSv3Client(new LambdaClient({}));
+  return lambdaClient;
 }

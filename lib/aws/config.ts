@@ -30,6 +30,14 @@ const schema = z.object({
    * jobs pile up in the ticket outbox's DLQ. Unset (or `never`) in every real stage.
    */
   TICKET_ISSUER_FAIL: z.enum(['never', 'always']).default('never'),
+  /**
+   * The functions whose event source mappings the reconciler watches, comma
+   * separated. Unset in the local cloud, which has no Lambda API to ask.
+   */
+  EVENT_SOURCE_MAPPING_FUNCTIONS: z
+    .string()
+    .optional()
+    .transform((names) => (names ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '')),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,16 +1,18 @@
 /**
  * Every key of the orders table is built here.
  *
- * | item        | pk                   | sk    | overdue index (sparse)                        |
- * |-------------|----------------------|-------|-----------------------------------------------|
- * | order       | ORDER#<orderId>      | ORDER | RESERVED#<shard> / <expiresAt> while RESERVED |
- * | idempotency | IDEMP#<userId>#<key> | IDEMP |                                               |
+ * | item        | pk                   | sk    | overdue index (sparse)                        | paid index (sparse)                 |
+ * |-------------|----------------------|-------|-----------------------------------------------|-------------------------------------|
+ * | order       | ORDER#<orderId>      | ORDER | RESERVED#<shard> / <expiresAt> while RESERVED | PAID#<shard> / <updatedAt> while PAID |
+ * | idempotency | IDEMP#<userId>#<key> | IDEMP |                                               |                                     |
  *
  * The table's stream is the order outbox: every write of an order item is an event.
  * Travellers list their orders from the read model (lib/views), not from here.
  */
 export const OVERDUE_SHARDS = 8;
 export const OVERDUE_INDEX = 'overdue';
+/** PAID orders by when they were paid: what the ticket reconciler reads (lib/tickets/reconciler.ts). */
+export const PAID_INDEX = 'paid';
 
 export const ORDER_PK_PREFIX = 'ORDER#';
 export const ORDER_SK = 'ORDER';
@@ -18,5 +20,6 @@ export const ORDER_SK = 'ORDER';
 export const orderKeys = {
   order: (orderId: string) => ({ pk: `${ORDER_PK_PREFIX}${orderId}`, sk: ORDER_SK }),
   overdueShard: (shard: number) => `RESERVED#${shard}`,
+  paidShard: (shard: number) => `PAID#${shard}`,
   idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
 };

@@ -3,7 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import type { TransactItem } from '../ledger/seat-ledger';
 import { OrderVersionConflictError } from './errors';
 import type { Order } from './order';
-import { OVERDUE_INDEX, OVERDUE_SHARDS, orderKeys } from './order-keys';
+import { OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -32,6 +32,20 @@ export class OrderStore {
         IndexName: OVERDUE_INDEX,
         KeyConditionExpression: 'overduePk = :shard AND overdueSk <= :now',
         ExpressionAttributeValues: { ':shard': orderKeys.overdueShard(shard), ':now': nowIso },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map(fromItem);
+  }
+
+  /** PAID orders that were paid at or before `beforeIso` (and are still PAID), one shard page at a time. */
+  async paidBefore(shard: number, beforeIso: string, limit: number): Promise<Order[]> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PAID_INDEX,
+        KeyConditionExpression: 'paidPk = :shard AND paidSk <= :before',
+        ExpressionAttributeValues: { ':shard': orderKeys.paidShard(shard), ':before': beforeIso },
         Limit: limit,
       }),
     );
@@ -94,11 +108,13 @@ function toItem(order: Order): Record<string, unknown> {
     ...orderKeys.order(order.orderId),
     // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
     ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
+    // Sparse too: only PAID orders, by when they were paid; an order leaves it when it is ticketed.
+    ...(order.status === 'PAID' ? { paidPk: orderKeys.paidShard(shard), paidSk: order.updatedAt } : {}),
     ...order,
   };
 }
 
 function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, ...order } = item;
+  const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, paidPk: _p1, paidSk: _p2, ...order } = item;
   return order as unknown as Order;
 }

@@ -37,7 +37,11 @@ export class TicketDispatcher {
   /** The job sent for an OrderPaid event; undefined for every other event. */
   async dispatch(event: OrderEvent): Promise<TicketJob | undefined> {
     if (!isOrderPaid(event)) return undefined;
-    const job = ticketJobFor(event);
+    return this.send(ticketJobFor(event));
+  }
+
+  /** Puts one job on the outbox: an OrderPaid's, or the reconciler's for an order still PAID. */
+  async send(job: TicketJob): Promise<TicketJob> {
     await this.#sqs.send(
       new SendMessageCommand({
         QueueUrl: this.#queueUrl,

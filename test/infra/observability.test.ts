@@ -245,7 +245,8 @@ describe('Construct: Observability', () => {
         deadLetterQueues: ['Parked', 'WorkDlq'],
         streamConsumers: ['Consumer'],
       });
-      Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 2 + 1 + 1 + 2 + 1 + 1);
+      // DLQs 2, stream 1, consumer 1, function errors and throttles 2, table 1, refunds 1, the work queue's oldest message 1, the reconciler's gauges 2.
+      Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 2 + 1 + 1 + 2 + 1 + 1 + 1 + 2);
     });
 
     it('refuses to synthesize a resource added after it, which nothing would watch', () => {

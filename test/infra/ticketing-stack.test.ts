@@ -1,17 +1,20 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createTicketingApp } from '../../infra/cdk/ticketing-app';
+import { ledgerKeys } from '../../lib/ledger/ledger-keys';
+import { orderKeys } from '../../lib/orders/order-keys';
+import { orderViewKeys } from '../../lib/views/order-view-store';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
 
 type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
-type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'orderViews:read' | 'orders:readWrite' | 'payments';
+type Access = 'none' | 'readiness' | 'read' | 'readWrite' | 'publish' | 'orderViews:get' | 'orderViews:list' | 'orders:readWrite' | 'payments';
 
 /** The contract, written out independently of the route table the stack is built from. */
 const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; auth: Auth; access: Access }> = [
   { routeKey: 'GET /healthz', functionId: 'HealthzFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
   { routeKey: 'GET /openapi.json', functionId: 'OpenApiFunction', auth: 'NONE', access: 'none' },
-  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
+  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'publish' },
   { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', auth: 'NONE', access: 'read' },
@@ -20,28 +23,16 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'DELETE /inventory/holds/{holdId}', functionId: 'ReleaseHoldFunction', auth: 'AWS_IAM', access: 'readWrite' },
   { routeKey: 'GET /inventory/availability', functionId: 'GetInventoryAvailabilityFunction', auth: 'AWS_IAM', access: 'read' },
   { routeKey: 'POST /orders', functionId: 'CreateOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
-  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:read' },
-  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:read' },
+  { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:list' },
+  { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:get' },
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
-/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher and issuer, the order projector, the occupancy projector. */
-const BACKGROUND_FUNCTIONS = 6;
+/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector, the occupancy projector. */
+const BACKGROUND_FUNCTIONS = 7;
 
 const TABLE = 'SeatLedgerTable';
-const OCCUPANCY_TABLE = 'OccupancyTable';
-/** Every table here is keyed by `pk` and `sk`, both strings. */
-const PK_SK_KEY_SCHEMA = [
-  { AttributeName: 'pk', KeyType: 'HASH' },
-  { AttributeName: 'sk', KeyType: 'RANGE' },
-];
-const PK_SK_ATTRIBUTES = [
-  { AttributeName: 'pk', AttributeType: 'S' },
-  { AttributeName: 'sk', AttributeType: 'S' },
-];
-/** Whoever picks or counts seats reads them from the occupancy snapshot. */
-const READS_OCCUPANCY: readonly Access[] = ['read', 'readWrite', 'orders:readWrite', 'payments'];
-const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 const LEDGER_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const READINESS_ACTIONS = ['dynamodb:DescribeTable', 'kinesis:DescribeStreamSummary', 'sqs:GetQueueAttributes'];
 const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -99,39 +90,30 @@ describe('Stack: TicketingStack', () => {
   function statementsOf(functionId: string): Statement[] {
     const fn = stack.httpApi.functions.get(functionId);
     if (!fn?.role) throw new Error(`no role for ${functionId}`);
-    return roleStatements(logicalIdOf(stack, fn.role.node.defaultChild));
+    const roleId = logicalIdOf(stack, fn.role.node.defaultChild);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+    );
+    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
   }
 
   function actionsOf(functionId: string): string[] {
     return statementsOf(functionId).flatMap((statement) => [statement.Action].flat());
   }
 
-  /** Every statement of every policy attached to a role, by the role's logical id. */
-  function roleStatements(roleId: string): Statement[] {
-    return Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-  }
-
-  /** The actions a set of statements allows on a table (its ARN, not its indexes or stream). */
-  function actionsOnTable(statements: Statement[], tableId: string): string[] {
-    const arn = JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] });
-    return statements
-      .filter((st) => [st.Resource].flat().some((r) => JSON.stringify(r) === arn))
-      .flatMap((st) => [st.Action].flat())
-      .sort();
-  }
-
-  const projectorId = () => logicalIdOf(stack, stack.occupancyWorkers.projector.node.defaultChild);
-  const projectorStatements = () => roleStatements(logicalIdOf(stack, stack.occupancyWorkers.projector.role?.node.defaultChild));
-
   describe('Construct: SeatLedger', () => {
     it('keys the ledger table by pk and sk as strings, billed per request, under a fixed logical id', () => {
       expect(resources[TABLE]?.Type).toBe('AWS::DynamoDB::Table');
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: PK_SK_KEY_SCHEMA,
-        AttributeDefinitions: Match.arrayWith(PK_SK_ATTRIBUTES),
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
       });
     });
 
@@ -167,28 +149,6 @@ describe('Stack: TicketingStack', () => {
 
     it('leaves the table name to CloudFormation', () => {
       expect(resources[TABLE]?.Properties).not.toHaveProperty('TableName');
-      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('TableName');
-    });
-
-    it('streams the keys of every ledger change, and only the keys', () => {
-      expect(resources[TABLE]?.Properties.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
-    });
-
-    it('keeps the occupancy snapshot in its own table under a fixed logical id: pk and sk strings, per request, PITR, retained, no index and no stream', () => {
-      expect(resources[OCCUPANCY_TABLE]).toMatchObject({
-        Type: 'AWS::DynamoDB::Table',
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
-        Properties: {
-          BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: PK_SK_KEY_SCHEMA,
-          AttributeDefinitions: PK_SK_ATTRIBUTES,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-          DeletionProtectionEnabled: true,
-        },
-      });
-      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('GlobalSecondaryIndexes');
-      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('StreamSpecification');
     });
 
     it('lets an ephemeral stage delete the table and the user pool with the stack', () => {
@@ -370,9 +330,11 @@ describe('Stack: TicketingStack', () => {
 
     it.each(EXPECTED_ROUTES)('gives $functionId only the resource names it needs', ({ functionId, access }) => {
       const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
-      if (access !== 'none' && access !== 'orderViews:read') expected.LEDGER_TABLE_NAME = { Ref: TABLE };
-      if (READS_OCCUPANCY.includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: OCCUPANCY_TABLE };
-      if (access === 'orderViews:read') expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
+      const viewsOnly = access === 'orderViews:get' || access === 'orderViews:list';
+      if (access !== 'none' && !viewsOnly) expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (viewsOnly) expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
+      // Whoever picks or counts seats reads them from the occupancy snapshot.
+      if (['read', 'readWrite', 'orders:readWrite', 'payments'].includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: 'OccupancyTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
       if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET_ARN = { Ref: secretLogicalId() };
@@ -396,7 +358,7 @@ describe('Stack: TicketingStack', () => {
       expect(actionsOf('ReadyzFunction').filter((action) => !TRACING_ACTIONS.includes(action)).sort()).toEqual([...READINESS_ACTIONS].sort());
       expect(statements).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ Action: 'dynamodb:DescribeTable', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [TABLE, 'Arn'] }]) }),
+          expect.objectContaining({ Action: 'dynamodb:DescribeTable', Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] } }),
           expect.objectContaining({ Action: 'kinesis:DescribeStreamSummary', Resource: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] } }),
           expect.objectContaining({ Action: 'sqs:GetQueueAttributes', Resource: { 'Fn::GetAtt': [queueLogicalId('ticketOutbox'), 'Arn'] } }),
         ]),
@@ -407,32 +369,54 @@ describe('Stack: TicketingStack', () => {
       expect(actionsOf('HealthzFunction').sort()).toEqual([...TRACING_ACTIONS].sort());
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'read'))('lets $functionId read the ledger and its index but not write', ({ functionId }) => {
-      const actions = actionsOf(functionId);
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'read'))(
+      'lets $functionId read services and seats of the ledger, query its byDate index and the occupancy snapshot, never holds, claims or a write',
+      ({ functionId }) => {
+        const dynamo = statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
 
-      expect(actions).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
-      for (const write of LEDGER_WRITE_ACTIONS) expect(actions).not.toContain(write);
-      expect(statementsOf(functionId)).toContainEqual(
-        expect.objectContaining({
-          Action: expect.arrayContaining(['dynamodb:Query']),
-          Resource: expect.arrayContaining([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/*']] }]),
-        }),
-      );
+        expect(dynamo).toEqual([
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } } },
+          { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/byDate']] } },
+          { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::GetAtt': ['OccupancyTable', 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OCC#*'] } } },
+        ]);
+      },
+    );
+
+    it('keeps the public ledger reads to the key prefixes the ledger gives services and seats, and away from holds and claims', () => {
+      expect(ledgerKeys.service('G1_2026-12-01').pk).toMatch(/^SVC#/);
+      expect(ledgerKeys.seat('G1_2026-12-01', '01', '1A').pk).toMatch(/^SVC#/);
+      expect(ledgerKeys.hold('h-1').pk).not.toMatch(/^SVC#/);
+      expect(ledgerKeys.passengerClaim('G1_2026-12-01', '110101199003070011').pk).not.toMatch(/^SVC#/);
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite'))('lets $functionId read and write the ledger', ({ functionId }) => {
+    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'readWrite'))('lets $functionId read and write ledger items', ({ functionId }) => {
       expect(actionsOf(functionId)).toEqual(expect.arrayContaining([...LEDGER_READ_ACTIONS, ...LEDGER_WRITE_ACTIONS]));
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => READS_OCCUPANCY.includes(route.access)))('lets $functionId read the occupancy snapshot but not write it', ({ functionId }) => {
-      const onOccupancy = actionsOnTable(statementsOf(functionId), OCCUPANCY_TABLE);
+    it('lets the publisher put and get service definitions of the ledger, and nothing else', () => {
+      const dynamo = statementsOf('PublishServiceFunction').filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
 
-      expect(onOccupancy).toEqual(expect.arrayContaining(['dynamodb:Query']));
-      for (const write of LEDGER_WRITE_ACTIONS) expect(onOccupancy).not.toContain(write);
+      expect(dynamo).toEqual([
+        { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } } },
+      ]);
     });
 
-    it.each(EXPECTED_ROUTES.filter((route) => !READS_OCCUPANCY.includes(route.access)))('gives $functionId nothing on the occupancy snapshot', ({ functionId }) => {
-      expect(actionsOnTable(statementsOf(functionId), OCCUPANCY_TABLE)).toEqual([]);
+    it('lets only the occupancy projector write the occupancy snapshot', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+      const writers = policies
+        .filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => JSON.stringify(st.Resource).includes('OccupancyTable') && [st.Action].flat().some((a) => /Put|Update|Delete|BatchWrite/.test(a))))
+        .map((policy) => JSON.stringify(policy.Properties.Roles));
+
+      expect(writers).toEqual([expect.stringContaining('RefreshOccupancyFunction')]);
+    });
+
+    it('grants BatchWriteItem and Scan to no function', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+      const granting = (action: string) =>
+        policies.filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => [st.Action].flat().includes(action))).map((policy) => JSON.stringify(policy.Properties.Roles));
+
+      expect(granting('dynamodb:BatchWriteItem')).toEqual([]);
+      expect(granting('dynamodb:Scan')).toEqual([]);
     });
 
     it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:readWrite' || route.access === 'payments'))(
@@ -445,21 +429,27 @@ describe('Stack: TicketingStack', () => {
       },
     );
 
-    it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orderViews:read'))('lets $functionId read the order view and nothing else', ({ functionId }) => {
-      const dynamo = statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    it('lets GET /orders/{orderId} get view items only, and GET /orders query the byUser index only', () => {
+      const dynamo = (functionId: string) => statementsOf(functionId).filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
 
-      for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOf(functionId)).not.toContain(write);
-      expect(actionsOf(functionId)).toEqual(expect.arrayContaining(LEDGER_READ_ACTIONS));
-      expect(JSON.stringify(dynamo.map((st) => st.Resource))).not.toMatch(/OrdersTable|SeatLedgerTable/);
+      expect(dynamo('GetOrderFunction')).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['OrderViewTable', 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } } },
+      ]);
+      expect(dynamo('ListOrdersFunction')).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrderViewTable', 'Arn'] }, '/index/byUser']] } }]);
+      expect(orderViewKeys.view('o-1').pk).toMatch(/^VIEW#/);
+    });
+
+    it('names every index it grants on: no table grant spans all of a table\'s indexes', () => {
+      expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('/index/*');
     });
   });
 
   describe('Construct: OrdersTable', () => {
-    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry only', () => {
+    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry and paid orders by payment', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' }), Match.objectLike({ IndexName: 'paid' })],
       });
       expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
     });
@@ -516,6 +506,22 @@ describe('Stack: TicketingStack', () => {
       expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
       expect(dynamo(stack.ticketWorkers.projector)).toEqual(['dynamodb:PutItem']);
     });
+
+    it('keeps the issuer to order items and the projector to view items', () => {
+      const conditionsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
+        const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
+        return Object.values(template.findResources('AWS::IAM::Policy'))
+          .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+          .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Statement & { Condition?: unknown }>)
+          .filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')) && !JSON.stringify(st.Resource).includes('StreamArn'))
+          .map((st) => st.Condition);
+      };
+
+      expect(conditionsOf(stack.ticketWorkers.issuer)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } }]);
+      expect(conditionsOf(stack.ticketWorkers.projector)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } }]);
+      expect(orderKeys.order('o-1').pk).toMatch(/^ORDER#/);
+      expect(orderKeys.idempotency('u', 'k').pk).not.toMatch(/^ORDER#/);
+    });
   });
 
   describe('Construct: OrderWorkers', () => {
@@ -561,55 +567,6 @@ describe('Stack: TicketingStack', () => {
 
   });
 
-  describe('Construct: OccupancyWorkers', () => {
-    it('feeds the occupancy projector from the ledger stream in order, retrying from the failed record, without bisection or a DLQ, skipping records over an hour old', () => {
-      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { EventSourceArn: { 'Fn::GetAtt': [TABLE, 'StreamArn'] } } }));
-
-      expect(mappings.map((mapping) => mapping.Properties)).toEqual([
-        expect.objectContaining({
-          EventSourceArn: { 'Fn::GetAtt': [TABLE, 'StreamArn'] },
-          FunctionName: { Ref: projectorId() },
-          StartingPosition: 'TRIM_HORIZON',
-          BatchSize: 100,
-          ParallelizationFactor: 1,
-          BisectBatchOnFunctionError: false,
-          FunctionResponseTypes: ['ReportBatchItemFailures'],
-          MaximumRetryAttempts: 20,
-          MaximumRecordAgeInSeconds: 3600,
-        }),
-      ]);
-      expect(mappings[0]?.Properties).not.toHaveProperty('DestinationConfig');
-    });
-
-    it('runs the projector within 30 s, naming the ledger and the occupancy table and nothing else', () => {
-      expect(resources[projectorId()]?.Properties).toMatchObject({
-        Timeout: 30,
-        Environment: { Variables: { ...SHARED_ENVIRONMENT, LEDGER_TABLE_NAME: { Ref: TABLE }, OCCUPANCY_TABLE_NAME: { Ref: OCCUPANCY_TABLE } } },
-      });
-      expect(Object.keys((resources[projectorId()]?.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(
-        [...Object.keys(SHARED_ENVIRONMENT), 'LEDGER_TABLE_NAME', 'OCCUPANCY_TABLE_NAME'].sort(),
-      );
-    });
-
-    it('lets the projector read the ledger and its stream, write the occupancy snapshot, and write nothing else', () => {
-      const statements = projectorStatements();
-
-      expect(actionsOnTable(statements, OCCUPANCY_TABLE)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
-      expect(actionsOnTable(statements, TABLE)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
-      for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOnTable(statements, TABLE)).not.toContain(write);
-      expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']), Resource: { 'Fn::GetAtt': [TABLE, 'StreamArn'] } }));
-      expect(JSON.stringify(statements.map((st) => st.Resource))).not.toMatch(/OrdersTable|OrderViewTable/);
-    });
-
-    it('lets no other function write the occupancy snapshot', () => {
-      const writers = Object.values(template.findResources('AWS::IAM::Policy'))
-        .filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => actionsOnTable([st], OCCUPANCY_TABLE).includes('dynamodb:PutItem')))
-        .flatMap((policy) => policy.Properties.Roles as unknown[]);
-
-      expect(writers).toEqual([{ Ref: logicalIdOf(stack, stack.occupancyWorkers.projector.role?.node.defaultChild) }]);
-    });
-  });
-
   describe('Concurrency', () => {
     const reservations = (synthesized: { template: Template }) =>
       Object.entries(synthesized.template.findResources('AWS::Lambda::Function'))
@@ -622,18 +579,19 @@ describe('Stack: TicketingStack', () => {
 
     it('reserves room for payment callbacks and one sweeper at a time outside dev', () => {
       expect(reservations(synthesize({ stage: 'prod' })).sort()).toEqual([
-        ['ApiPaymentCallbackFunction', 20],
+        ['ApiCreateOrderFunction', 150],
+        ['ApiPaymentCallbackFunction', 100],
         ['OrderWorkersExpireOrdersFunction', 1],
       ]);
     });
 
     it('reserves as the reserveConcurrency context says, whatever the stage', () => {
       expect(reservations(synthesize({ stage: 'prod', reserveConcurrency: 'false' }))).toEqual([]);
-      expect(reservations(synthesize({ reserveConcurrency: true }))).toHaveLength(2);
+      expect(reservations(synthesize({ reserveConcurrency: true }))).toHaveLength(3);
     });
 
     it('bounds every request-driven function by the stage throttle', () => {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
     });
   });
 

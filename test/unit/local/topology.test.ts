@@ -45,7 +45,7 @@ describe('Function: readTopology', () => {
       expect(topology.tables.find((t) => t.logicalId === 'OrdersTable')).toMatchObject({
         tableName: 'OrdersTable',
         streamViewType: 'NEW_AND_OLD_IMAGES',
-        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'overdue' })],
+        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'overdue' }), expect.objectContaining({ indexName: 'paid' })],
       });
     });
 
@@ -162,11 +162,12 @@ describe('Function: readTopology', () => {
       expect(topology.functions.map((fn) => fn.logicalId)).toContain(projector[0]?.functionLogicalId);
     });
 
-    it("finds the expiry sweeper's one-minute schedule targeting a function of the template", () => {
+    it("finds the expiry sweeper's one-minute schedule and the ticket reconciler's five-minute one, each targeting a function of the template", () => {
       expect(topology.schedules).toEqual([
         expect.objectContaining({ expression: 'rate(1 minute)', schedule: { kind: 'rate', seconds: 60 }, enabled: true, targets: [expect.objectContaining({ id: 'Target0' })] }),
+        expect.objectContaining({ expression: 'rate(5 minutes)', schedule: { kind: 'rate', seconds: 300 }, enabled: true, targets: [expect.objectContaining({ id: 'Target0' })] }),
       ]);
-      expect(topology.functions.map((fn) => fn.logicalId)).toContain(topology.schedules[0]?.targets[0]?.functionLogicalId);
+      for (const schedule of topology.schedules) expect(topology.functions.map((fn) => fn.logicalId)).toContain(schedule.targets[0]?.functionLogicalId);
     });
 
     it('finds exactly the sixteen routes', () => {
@@ -174,7 +175,7 @@ describe('Function: readTopology', () => {
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(22);
+      expect(topology.functions).toHaveLength(23);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);
