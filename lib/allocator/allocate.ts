@@ -101,7 +101,7 @@ function bestWindow(
     found = level.all.findBest(EVERY_WINDOW, width, fromIndex, toIndex, ties) >= 0;
   } else {
     // Fewest letter misses first: search the patterns with no miss, then those with one, …
-    const misses = level.patterns.map((letters) => letters.filter((letter) => !wanted.has(letter)).length);
+    const misses = level.patterns().map((letters) => letters.filter((letter) => !wanted.has(letter)).length);
     const buckets = level.by('pattern');
     for (let miss = 0; miss <= width && !found; miss++) {
       const groups = misses.flatMap((m, pattern) => (m === miss ? [pattern] : []));
