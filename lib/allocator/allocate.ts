@@ -25,7 +25,7 @@ const EVERY_WINDOW: readonly number[] = [0];
  *    adjacent seats in the index (O(ride length), whatever the train's size or fill) and takes one;
  * 3. a party with no adjacent run tries the windows of any seats of one row, then the tightest seats
  *    of one coach, then anywhere; a party that need not sit together takes the tightest seats anywhere;
- * 4. with wanted letters, steps 3 key the seats one by one instead (rarer, and slower).
+ * 4. with wanted letters, the coach and anywhere steps key the seats one by one instead (slower).
  */
 export function allocate(index: SeatIndex, request: AllocationRequest, options: ChoiceOptions = {}): number[] | undefined {
   assertRequest(request);

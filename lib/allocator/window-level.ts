@@ -25,8 +25,8 @@ const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
 /**
  * Every window of `width` seats of one shape (a single seat for width 1), numbered in layout order of
- * their seats, filed in WindowBuckets twice over: all in one group, and (built on the first request
- * that prefers letters) one group per letter pattern such as "A B" or "C D".
+ * their seats, filed in WindowBuckets: all in one group, and, from the first request that needs them,
+ * once more by letter pattern (such as "A B") or by coach.
  */
 export class WindowLevel {
   /** Per window: the positions of its seats, at [window × width, (window + 1) × width). */
