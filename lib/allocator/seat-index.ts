@@ -80,10 +80,12 @@ export class SeatIndex {
     if (!Number.isInteger(busy)) throw new InvalidAllocationRequestError(`a busy mask is an integer, got ${busy}`);
     const next = busy & (-1 >>> (32 - this.segments));
     if (next === this.busy[position]) return;
-    const levels = [...this.levels.adjacent, ...this.levels.row].filter((level) => level !== undefined);
-    for (const level of levels) level.fileHolding(position, false);
+    const { adjacent, row } = this.levels;
+    for (const level of adjacent) level?.fileHolding(position, false);
+    for (const level of row) level?.fileHolding(position, false);
     this.busy[position] = next;
-    for (const level of levels) level.fileHolding(position, true);
+    for (const level of adjacent) level?.fileHolding(position, true);
+    for (const level of row) level?.fileHolding(position, true);
   }
 
   /** Marks the seats at `positions` busy over [fromIndex, toIndex): the seats a hold just took. */
