@@ -25,7 +25,7 @@ const EVERY_WINDOW: readonly number[] = [0];
  *    adjacent seats in the index (O(ride length), whatever the train's size or fill) and takes one;
  * 3. a party with no adjacent run tries the windows of any seats of one row, then the tightest seats
  *    of one coach, then anywhere; a party that need not sit together takes the tightest seats anywhere;
- * 4. with wanted letters, steps 3 key the seats one by one instead (rarer, and slower).
+ * 4. with wanted letters, the coach and anywhere steps key the seats one by one instead (slower).
  */
 export function allocate(index: SeatIndex, request: AllocationRequest, options: ChoiceOptions = {}): number[] | undefined {
   assertRequest(request);
@@ -101,7 +101,7 @@ function bestWindow(
     found = level.all.findBest(EVERY_WINDOW, width, fromIndex, toIndex, ties) >= 0;
   } else {
     // Fewest letter misses first: search the patterns with no miss, then those with one, …
-    const misses = level.patterns.map((letters) => letters.filter((letter) => !wanted.has(letter)).length);
+    const misses = level.patterns().map((letters) => letters.filter((letter) => !wanted.has(letter)).length);
     const buckets = level.by('pattern');
     for (let miss = 0; miss <= width && !found; miss++) {
       const groups = misses.flatMap((m, pattern) => (m === miss ? [pattern] : []));

@@ -33,7 +33,8 @@ export class SeatIndex {
     this.seats = seats;
     this.segments = segments;
     const onRoute = -1 >>> (32 - segments);
-    this.busy = Int32Array.from(seats, (seat) => seat.busy & onRoute);
+    this.busy = new Int32Array(seats.length);
+    for (let p = 0; p < seats.length; p++) this.busy[p] = seats[p]!.busy & onRoute;
     const rowEnd = new Int32Array(seats.length);
     const coach = new Int32Array(seats.length);
     let coaches = 0;
@@ -52,7 +53,7 @@ export class SeatIndex {
       segments,
       busy: this.busy,
       rowEnd,
-      letters: seats.map((seat) => seat.letter),
+      letters: lettersOf(seats),
       coach,
       coaches: seats.length === 0 ? 0 : coaches + 1,
     };
@@ -79,10 +80,12 @@ export class SeatIndex {
     if (!Number.isInteger(busy)) throw new InvalidAllocationRequestError(`a busy mask is an integer, got ${busy}`);
     const next = busy & (-1 >>> (32 - this.segments));
     if (next === this.busy[position]) return;
-    const levels = [...this.levels.adjacent, ...this.levels.row].filter((level) => level !== undefined);
-    for (const level of levels) level.fileHolding(position, false);
+    const { adjacent, row } = this.levels;
+    for (const level of adjacent) level?.fileHolding(position, false);
+    for (const level of row) level?.fileHolding(position, false);
     this.busy[position] = next;
-    for (const level of levels) level.fileHolding(position, true);
+    for (const level of adjacent) level?.fileHolding(position, true);
+    for (const level of row) level?.fileHolding(position, true);
   }
 
   /** Marks the seats at `positions` busy over [fromIndex, toIndex): the seats a hold just took. */
@@ -132,4 +135,10 @@ export class SeatIndex {
 /** Prepares an occupancy snapshot for `allocate`; see SeatIndex. */
 export function indexSeats(seats: readonly SeatState[], options: SeatIndexOptions = {}): SeatIndex {
   return new SeatIndex(seats, options);
+}
+
+function lettersOf(seats: readonly SeatState[]): string[] {
+  const letters: string[] = [];
+  for (const seat of seats) letters.push(seat.letter);
+  return letters;
 }

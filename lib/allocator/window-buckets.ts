@@ -21,7 +21,7 @@ export class WindowBuckets {
   /** Per (group, a, b): `extraWords` words, bit e set when the class (group, a, b, e) is non-empty. */
   private readonly extras: Int32Array;
   /** Per (group, a, b), per extra: the windows of that class, in no particular order; emptied lists are kept for reuse. */
-  private readonly classes: (number[] | undefined)[][];
+  private readonly classes: ((number[] | undefined)[] | undefined)[];
   /** Per (window, a): the window's position in the list of its class for the free interval starting at a. */
   private readonly positions: Int32Array;
   /** Scratch for intervalsAround. */
@@ -29,27 +29,28 @@ export class WindowBuckets {
   /** Per (group, a, b): how many windows have the free interval [a, b), any extra. */
   private readonly sizes: Int32Array;
 
-  /** With `countable`, per (group, a, b'): how many windows have a free interval [a, b) with b >= b', for countFree. */
-  private readonly reach: Int32Array | undefined;
+  /**
+   * Per (group, a, b'): how many windows have a free interval [a, b) with b >= b', for countFree; made
+   * on its first use and kept up to date from then on.
+   */
+  private reach: Int32Array | undefined;
 
   constructor(
     groups: number,
     windows: number,
     private readonly segments: number,
     private readonly extraWords: number,
-    countable = false,
   ) {
-    this.reach = countable ? new Int32Array(groups * 32 * 33) : undefined;
     this.ends = new Int32Array(groups * 32);
     this.extras = new Int32Array(groups * 1024 * extraWords);
     this.positions = new Int32Array(windows * segments);
     this.sizes = new Int32Array(groups * 1024);
-    this.classes = Array.from({ length: groups * 1024 }, () => []);
+    this.classes = new Array<(number[] | undefined)[] | undefined>(groups * 1024);
   }
 
   add(group: number, window: number, a: number, b: number, extra: number): void {
     const cell = (group * 32 + a) * 32 + b;
-    const extras = this.classes[cell]!;
+    const extras = (this.classes[cell] ??= []);
     let list = extras[extra];
     if (list === undefined) {
       list = [];
@@ -83,12 +84,21 @@ export class WindowBuckets {
     this.ends[group * 32 + a]! &= ~(1 << b);
   }
 
-  /** How many windows of the group are free over [from, to). Needs `countable` buckets. */
+  /** How many windows of the group are free over [from, to). */
   countFree(group: number, from: number, to: number): number {
-    const reach = this.reach!;
+    const reach = (this.reach ??= this.reachFromSizes());
     let free = 0;
     for (let a = from; a >= 0; a--) free += reach[(group * 32 + a) * 33 + to]!;
     return free;
+  }
+
+  private reachFromSizes(): Int32Array {
+    const groups = this.ends.length / 32;
+    const reach = new Int32Array(groups * 32 * 33);
+    for (let start = 0; start < groups * 32; start++) {
+      for (let b = 31; b >= 0; b--) reach[start * 33 + b] = reach[start * 33 + b + 1]! + this.sizes[start * 32 + b]!;
+    }
+    return reach;
   }
 
   /**
@@ -98,13 +108,15 @@ export class WindowBuckets {
    */
   findBest(groups: readonly number[], width: number, from: number, to: number, ties: Ties): number {
     const words = this.extraWords;
-    const visited = ties.visited;
+    let visited = ties.visited;
     let visits = 0;
     let best = 0x3fffffff;
     for (const group of groups) {
       for (let a = from; a >= 0; a--) {
         const left = from - a;
         if (width * left > best) break;
+        // At most 32 cells per start: make room for them once per start, not per cell.
+        if (visits + 64 > visited.length) visited = ties.room(visits, 32);
         for (let bits = this.ends[group * 32 + a]! & (-1 << to); bits !== 0; bits &= bits - 1) {
           const b = lowestBit(bits);
           const base = width * (left + b - to);
@@ -252,11 +264,17 @@ export interface RandomChoice {
 export class Ties {
   readonly lists: number[][] = [];
   total = 0;
-  /** Scratch for findBest: (cell, base score) pairs it looked at. */
-  readonly visited: Int32Array;
+  /** Scratch for findBest: (cell, base score) pairs it looked at; grown when a search needs more. */
+  visited: Int32Array = new Int32Array(256);
 
-  constructor(groups: number) {
-    this.visited = new Int32Array(groups * 1024 * 2);
+  /** Room for `pairs` more pairs after the first `used` entries. */
+  room(used: number, pairs: number): Int32Array {
+    if (used + 2 * pairs > this.visited.length) {
+      const grown = new Int32Array(Math.max(2 * this.visited.length, used + 2 * pairs));
+      grown.set(this.visited.subarray(0, used));
+      this.visited = grown;
+    }
+    return this.visited;
   }
 
   /** The window at `index` (< total) when the lists are laid end to end. */

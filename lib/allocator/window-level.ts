@@ -25,8 +25,8 @@ const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
 /**
  * Every window of `width` seats of one shape (a single seat for width 1), numbered in layout order of
- * their seats, filed in WindowBuckets twice over: all in one group, and (built on the first request
- * that prefers letters) one group per letter pattern such as "A B" or "C D".
+ * their seats, filed in WindowBuckets: all in one group, and, from the first request that needs them,
+ * once more by letter pattern (such as "A B") or by coach.
  */
 export class WindowLevel {
   /** Per window: the positions of its seats, at [window × width, (window + 1) × width). */
@@ -36,10 +36,10 @@ export class WindowLevel {
   readonly ties: Ties;
   /** Scratch for WindowBuckets.intervalsAround: room for every interval of a route. */
   readonly around = new Int32Array(2 * 32 * 32);
-  /** Per pattern id: its letters. */
-  readonly patterns: readonly (readonly string[])[];
-  /** Per grouping: each window's group, and how many groups. */
-  private readonly groupOf: Record<Grouping, { of: Int32Array; count: number }>;
+  /** Per pattern id: its letters; worked out on first use. */
+  private patternList: (readonly string[])[] | undefined;
+  /** Per grouping: each window's group, and how many groups; worked out on first use. */
+  private readonly groupOf: Partial<Record<Grouping, { of: Int32Array; count: number }>> = {};
   /** The buckets per grouping built so far. */
   private readonly grouped = new Map<Grouping, WindowBuckets>();
   /** Per seat position: the windows that hold it, at holding[holdingStart[p] .. holdingStart[p + 1]). */
@@ -53,48 +53,71 @@ export class WindowLevel {
     readonly width: number,
     shape: WindowShape,
   ) {
-    const { rowEnd, letters, segments } = grid;
-    const sets = windowsOf(rowEnd, width, shape);
-    this.windowCount = sets.length;
-    this.members = Int32Array.from(sets.flat());
-    this.holdingStart = new Int32Array(rowEnd.length + 1);
-    for (const set of sets) for (const p of set) this.holdingStart[p + 1]!++;
-    for (let p = 0; p < rowEnd.length; p++) this.holdingStart[p + 1]! += this.holdingStart[p]!;
-    this.holding = new Int32Array(this.holdingStart[rowEnd.length]!);
-    const filled = this.holdingStart.slice(0, rowEnd.length);
-    sets.forEach((set, w) => {
-      for (const p of set) this.holding[filled[p]!++] = w;
-    });
+    const { rowEnd, segments } = grid;
+    // Plain loops: Array.from and TypedArray.from with a mapping function are slow paths.
+    const flat = windowsOf(rowEnd, width, shape);
+    const windows = flat.length / width;
+    this.windowCount = windows;
+    this.members = new Int32Array(flat.length);
+    for (let m = 0; m < flat.length; m++) this.members[m] = flat[m]!;
+    const holdingStart = new Int32Array(rowEnd.length + 1);
+    for (let m = 0; m < flat.length; m++) holdingStart[flat[m]! + 1]!++;
+    for (let p = 0; p < rowEnd.length; p++) holdingStart[p + 1]! += holdingStart[p]!;
+    const holding = new Int32Array(holdingStart[rowEnd.length]!);
+    const filled = holdingStart.slice(0, rowEnd.length);
+    for (let m = 0; m < flat.length; m++) holding[filled[flat[m]!]!++] = (m / width) | 0;
+    this.holdingStart = holdingStart;
+    this.holding = holding;
 
-    const patternIds = new Map<string, number>();
-    const patterns: string[][] = [];
-    const pattern = Int32Array.from(sets, (set) => {
-      const setLetters = set.map((p) => letters[p]!);
-      const name = setLetters.join(' ');
-      let id = patternIds.get(name);
-      if (id === undefined) {
-        id = patterns.push(setLetters) - 1;
-        patternIds.set(name, id);
-      }
-      return id;
-    });
-    this.patterns = patterns;
-    // A window's coach is its first seat's: every window lies in one row.
-    const coach = Int32Array.from(sets, (set) => grid.coach[set[0]!]!);
-    this.groupOf = { pattern: { of: pattern, count: patterns.length }, coach: { of: coach, count: grid.coaches } };
     // A set bit past the route end bounds every free interval there.
     this.blocked = -1 << segments;
     this.extraWords = Math.floor((width * segments) / 32) + 1;
-    this.all = new WindowBuckets(1, sets.length, segments, this.extraWords, width === 1);
-    this.ties = new Ties(Math.max(1, patterns.length, grid.coaches));
-    for (let w = 0; w < sets.length; w++) this.file(w, true);
+    this.all = new WindowBuckets(1, windows, segments, this.extraWords);
+    this.ties = new Ties();
+    for (let w = 0; w < windows; w++) this.file(w, true);
+  }
+
+  /** The letters of each pattern id (see groupsOf). */
+  patterns(): readonly (readonly string[])[] {
+    this.groupsOf('pattern');
+    return this.patternList!;
+  }
+
+  /** Each window's group under the grouping: its letter pattern's id, or its coach's ordinal. */
+  private groupsOf(grouping: Grouping): { of: Int32Array; count: number } {
+    const known = this.groupOf[grouping];
+    if (known !== undefined) return known;
+    const { members, width } = this;
+    const of = new Int32Array(this.windowCount);
+    let count: number;
+    if (grouping === 'coach') {
+      // A window's coach is its first seat's: every window lies in one row.
+      for (let w = 0; w < this.windowCount; w++) of[w] = this.grid.coach[members[w * width]!]!;
+      count = this.grid.coaches;
+    } else {
+      const ids = new Map<string, number>();
+      const patterns: string[][] = [];
+      for (let w = 0; w < this.windowCount; w++) {
+        const letters = Array.from(members.subarray(w * width, (w + 1) * width), (p) => this.grid.letters[p]!);
+        const name = letters.join(' ');
+        let id = ids.get(name);
+        if (id === undefined) {
+          id = patterns.push(letters) - 1;
+          ids.set(name, id);
+        }
+        of[w] = id;
+      }
+      this.patternList = patterns;
+      count = patterns.length;
+    }
+    return (this.groupOf[grouping] = { of, count });
   }
 
   /** The buckets grouped by letter pattern (group = pattern id) or by coach (group = coach ordinal), built on first use. */
   by(grouping: Grouping): WindowBuckets {
     let buckets = this.grouped.get(grouping);
     if (buckets === undefined) {
-      const { of, count } = this.groupOf[grouping];
+      const { of, count } = this.groupsOf(grouping);
       buckets = new WindowBuckets(count, this.windowCount, this.grid.segments, this.extraWords);
       for (let w = 0; w < this.windowCount; w++) this.fileIn(buckets, of[w]!, w, true);
       this.grouped.set(grouping, buckets);
@@ -104,7 +127,7 @@ export class WindowLevel {
 
   /** How many groups the grouping has. */
   groupCount(grouping: Grouping): number {
-    return this.groupOf[grouping].count;
+    return this.groupsOf(grouping).count;
   }
 
   /** Unfiles (`add` false) or files every window that holds the seat at `position`, under the current busy masks. */
@@ -121,7 +144,7 @@ export class WindowLevel {
 
   private file(window: number, add: boolean): void {
     this.fileIn(this.all, 0, window, add);
-    for (const [grouping, buckets] of this.grouped) this.fileIn(buckets, this.groupOf[grouping].of[window]!, window, add);
+    for (const [grouping, buckets] of this.grouped) this.fileIn(buckets, this.groupOf[grouping]!.of[window]!, window, add);
   }
 
   private fileIn(buckets: WindowBuckets, group: number, window: number, add: boolean): void {
@@ -153,25 +176,32 @@ export class WindowLevel {
   }
 }
 
-/** The seat sets of a level, in layout order: per row, its runs of `width` adjacent seats or all its `width`-seat subsets. */
-function windowsOf(rowEnd: Int32Array, width: number, shape: WindowShape): number[][] {
-  const sets: number[][] = [];
+/**
+ * The seat sets of a level, in layout order, laid end to end (`width` positions each): per row, its
+ * runs of `width` adjacent seats, or all its `width`-seat subsets.
+ */
+function windowsOf(rowEnd: Int32Array, width: number, shape: WindowShape): number[] {
+  const flat: number[] = [];
   for (let start = 0; start < rowEnd.length; start = rowEnd[start]!) {
     const end = rowEnd[start]!;
     if (shape === 'adjacent') {
-      for (let p = start; p + width <= end; p++) sets.push(Array.from({ length: width }, (_, k) => p + k));
+      for (let p = start; p + width <= end; p++) for (let k = 0; k < width; k++) flat.push(p + k);
     } else {
-      subsets(start, end, width, [], sets);
+      subsets(start, end, width, [], flat);
     }
   }
-  return sets;
+  return flat;
 }
 
 /** Appends every `width`-seat subset of positions [from, end), after `prefix`, in lexicographic order. */
-function subsets(from: number, end: number, width: number, prefix: number[], out: number[][]): void {
+function subsets(from: number, end: number, width: number, prefix: number[], out: number[]): void {
   if (prefix.length === width) {
-    out.push(prefix);
+    out.push(...prefix);
     return;
   }
-  for (let p = from; p + (width - prefix.length) <= end; p++) subsets(p + 1, end, width, [...prefix, p], out);
+  for (let p = from; p + (width - prefix.length) <= end; p++) {
+    prefix.push(p);
+    subsets(p + 1, end, width, prefix, out);
+    prefix.pop();
+  }
 }

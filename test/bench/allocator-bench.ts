@@ -189,8 +189,21 @@ function sellOut(demandSeed: number, seats: number, sell: Seller): SellOut {
   return { utilisation: sold / capacity, atFirstRefusal: atFirstRefusal ?? 1 };
 }
 
+/**
+ * Best-fit sells from one prepared index (allocate, then take), as the ledger does with its cached
+ * snapshot; first-fit through allocateSeats. Both see the seller's own sales at once.
+ */
 function allocatorSeller(seats: SeatState[], strategy: AllocationStrategy, seed: number): Seller {
-  const options = { strategy, random: seededRandom(seed), segments: SEGMENTS };
+  const random = seededRandom(seed);
+  if (strategy === 'best-fit') {
+    const index = indexSeats(seats, { segments: SEGMENTS });
+    return (ride) => {
+      const chosen = allocate(index, { ...ride, count: 1 }, { random });
+      if (chosen !== undefined) index.take(chosen, ride.fromIndex, ride.toIndex);
+      return chosen !== undefined;
+    };
+  }
+  const options = { strategy, random, segments: SEGMENTS };
   return (ride) => {
     const chosen = allocateSeats(seats, { ...ride, count: 1 }, options);
     for (const seat of chosen ?? []) seat.busy |= segmentMask(ride);
