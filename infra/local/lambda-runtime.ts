@@ -59,6 +59,21 @@ export class LambdaRuntime {
     this.pools = new Map(definitions.map((definition) => [definition.name, new FunctionPool(definition, maxConcurrency)]));
   }
 
+  /**
+   * Starts one execution environment of every function (its init phase, as a
+   * first invocation would) and keeps it warm. The failures, one per function
+   * that could not initialise; empty when all did.
+   */
+  async initialize(): Promise<FunctionInvocationError[]> {
+    const outcomes = await Promise.all([...this.pools.values()].map((pool) => pool.warmUp()));
+    return outcomes.filter((outcome): outcome is FunctionInvocationError => outcome !== undefined);
+  }
+
+  /** The latest init failure of each function whose last init failed (none once a later init succeeds). */
+  initFailures(): FunctionInvocationError[] {
+    return [...this.pools.values()].flatMap((pool) => (pool.initFailure ? [pool.initFailure] : []));
+  }
+
   /** Invokes synchronously (RequestResponse): the handler's result, or a FunctionInvocationError. */
   async invoke(functionName: string, event: unknown): Promise<unknown> {
     const pool = this.pools.get(functionName);
@@ -72,6 +87,8 @@ export class LambdaRuntime {
 }
 
 class FunctionPool {
+  /** Set when an environment failed its init phase, cleared when one succeeds. */
+  initFailure: FunctionInvocationError | undefined;
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
   private readonly waiting: Array<() => void> = [];
@@ -109,6 +126,17 @@ class FunctionPool {
     }
   }
 
+  /** One environment through its init phase, then idle; its failure if it could not initialise. */
+  async warmUp(): Promise<FunctionInvocationError | undefined> {
+    try {
+      this.release(await this.acquire());
+      return undefined;
+    } catch (error) {
+      if (error instanceof FunctionInvocationError) return error;
+      throw error;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of this.waiting.splice(0)) wake();
@@ -128,8 +156,10 @@ class FunctionPool {
         this.all.add(environment);
         try {
           await environment.ready;
+          this.initFailure = undefined;
           return environment;
         } catch (error) {
+          if (error instanceof FunctionInvocationError) this.initFailure = error;
           this.discard(environment);
           throw error;
         }

@@ -7,6 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoTimetable } from './demo-timetable';
 import { cachedAssembly } from './assembly-cache';
 import { launchEmulators, type Emulators } from './emulators';
+import { checkFunctionEnvironments, initFailureResponse, requireInitialized } from './function-readiness';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
@@ -125,6 +126,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       ]),
     );
+    // Refuse to start, naming the variable and the rule, rather than answer 500 on the first call.
+    checkFunctionEnvironments(environments);
     const runtime = new LambdaRuntime(
       topology.functions.map((fn) => ({
         name: fn.logicalId,
@@ -136,6 +139,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       })),
     );
     cleanup.push(() => runtime.stop());
+    // Every function's cold start now: one that cannot initialise stops the start, as a failed deploy would.
+    const initStarted = Date.now();
+    requireInitialized(await runtime.initialize());
+    log(`initialised ${topology.functions.length} functions in ${seconds(Date.now() - initStarted)}`);
 
     // Built now so that /_local/faults can switch them; started once seeded.
     const streamPoller = new DynamoDbStreamPoller({
@@ -168,7 +175,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         faults: faultControls(queuePoller, kinesisProxy, log),
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
       }),
-      readinessHold: () => readinessHold,
+      // A function that later fails a cold start (a new environment under load) makes /readyz 503, naming it.
+      readinessHold: () => readinessHold ?? initFailureResponse(runtime.initFailures()),
     });
     // /_local/pay reads `url` only when called, after this.
     const url: string = await gateway.listen(options.port ?? 0);

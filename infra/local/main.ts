@@ -68,6 +68,6 @@ function ms(value: number): string {
 
 main().catch((error: unknown) => {
   console.error(`The local cloud failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof Error && error.name !== 'EmulatorError' && error.stack) console.error(error.stack);
+  if (error instanceof Error && error.name !== 'EmulatorError' && error.name !== 'FunctionConfigurationError' && error.stack) console.error(error.stack);
   process.exit(1);
 });

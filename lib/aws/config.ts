@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** HMAC-SHA256 keys shorter than this are guessable; providers issue 24 bytes or more. */
-export const paymentWebhookSecretSchema = z.string().min(16, 'the payment webhook secret must be at least 16 characters');
+export const paymentWebhookSecretSchema = z.string().min(16, 'at least 16 characters');
 
 /**
  * Configuration comes from the environment, parsed once with zod, failing fast
@@ -14,7 +14,12 @@ const schema = z.object({
   TICKET_OUTBOX_QUEUE_URL: z.string().min(1),
   ORDERS_TABLE_NAME: z.string().min(1),
   /** The payment window of 12306: 30 minutes. */
-  HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  HOLD_TTL_SECONDS: z.coerce
+    .number({ error: 'a whole number of seconds from 1 to 86400' })
+    .int('a whole number of seconds from 1 to 86400')
+    .min(1, 'a whole number of seconds from 1 to 86400')
+    .max(86_400, 'a whole number of seconds from 1 to 86400')
+    .default(1800),
   /**
    * The payment provider's signing secret itself: the local cloud and tests set
    * it. On AWS it is unset and the secret is read from Secrets Manager.
@@ -27,7 +32,7 @@ const schema = z.object({
    * The DLQ drill's switch: `always` makes the ticket issuer fail every job, so
    * jobs pile up in the ticket outbox's DLQ. Unset (or `never`) in every real stage.
    */
-  TICKET_ISSUER_FAIL: z.enum(['never', 'always']).default('never'),
+  TICKET_ISSUER_FAIL: z.enum(['never', 'always'], 'never or always').default('never'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -42,8 +47,23 @@ export function loadConfig<K extends keyof Config>(keys: readonly K[], env: Node
   for (const key of keys) {
     const result = schema.shape[key].safeParse(env[key]);
     if (result.success) Object.assign(config, { [key]: result.data });
-    else problems.push(key);
+    else problems.push(`${key}: ${env[key] === undefined ? 'missing' : (result.error.issues[0]?.message ?? 'invalid')}`);
   }
-  if (problems.length > 0) throw new ConfigurationError(`missing or invalid environment: ${problems.join(', ')}`);
+  if (problems.length > 0) throw new ConfigurationError(`missing or invalid environment: ${problems.join('; ')}`);
   return config as Pick<Config, K>;
+}
+
+/**
+ * `NAME: rule` for every variable of `env` that the functions' schema knows and
+ * refuses: what a function would fail on at its cold start or its first use.
+ * The local cloud checks every function's resolved environment with it before
+ * it starts (variables a function lacks are found by initialising it).
+ */
+export function environmentProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (Object.keys(schema.shape) as Array<keyof Config>)
+    .filter((key) => env[key] !== undefined)
+    .flatMap((key) => {
+      const result = schema.shape[key].safeParse(env[key]);
+      return result.success ? [] : [`${key}: ${result.error.issues[0]?.message ?? 'invalid'}`];
+    });
 }
