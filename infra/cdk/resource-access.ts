@@ -20,6 +20,10 @@ export interface StatefulResources {
 export interface OrderSettings {
   /** How long an order's seats are held for payment. */
   readonly holdTtlSeconds: number;
+  /** Unpaid orders one user may have at once. */
+  readonly maxUnpaidOrders: number;
+  /** Cancellations a day after which a user may order nothing more that day. */
+  readonly maxCancellationsPerDay: number;
 }
 
 /**
@@ -49,6 +53,8 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('ORDERS_TABLE_NAME', resources.orders.tableName);
       fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
       fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
+      fn.addEnvironment('MAX_UNPAID_ORDERS', String(resources.settings.maxUnpaidOrders));
+      fn.addEnvironment('MAX_CANCELLATIONS_PER_DAY', String(resources.settings.maxCancellationsPerDay));
       resources.orders.grantReadWriteData(fn);
       resources.ledger.grantReadWriteData(fn);
       return;

@@ -54,6 +54,8 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
     env: {
       PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
       ...(env.HOLD_TTL_SECONDS ? { HOLD_TTL_SECONDS: env.HOLD_TTL_SECONDS } : {}),
+      ...(env.MAX_UNPAID_ORDERS ? { MAX_UNPAID_ORDERS: env.MAX_UNPAID_ORDERS } : {}),
+      ...(env.MAX_CANCELLATIONS_PER_DAY ? { MAX_CANCELLATIONS_PER_DAY: env.MAX_CANCELLATIONS_PER_DAY } : {}),
       ...(env.TICKET_ISSUER_FAIL ? { TICKET_ISSUER_FAIL: env.TICKET_ISSUER_FAIL } : {}),
     },
   };

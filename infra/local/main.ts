@@ -6,7 +6,8 @@ import { clientEnvironmentLines, localCloudSettings } from './local-settings';
 /**
  * `npm start [-- --memory] [-- --no-seed]`: the local cloud on PORT.
  * Environment: PORT (3000), DATA_DIR (.data; ignored with --memory),
- * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default) and TICKET_ISSUER_FAIL
+ * HOLD_TTL_SECONDS, MAX_UNPAID_ORDERS, MAX_CANCELLATIONS_PER_DAY, PAYMENT_WEBHOOK_SECRET
+ * (a dev default) and TICKET_ISSUER_FAIL
  * (`always` makes the ticket issuer fail every job: the DLQ drill) replace the
  * template's values for the functions that have them. Test-speed knobs, never in
  * the template: LOCAL_SCHEDULE_SECONDS (when set, every scheduled rule fires at

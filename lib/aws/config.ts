@@ -20,6 +20,15 @@ const schema = z.object({
     .min(1, 'a whole number of seconds from 1 to 86400')
     .max(86_400, 'a whole number of seconds from 1 to 86400')
     .default(1800),
+  /** Unpaid (RESERVED) orders one user may have at once (lib/orders/user-limits.ts). */
+  MAX_UNPAID_ORDERS: z.coerce.number({ error: 'a whole number from 1 to 100' }).int('a whole number from 1 to 100').min(1, 'a whole number from 1 to 100').max(100, 'a whole number from 1 to 100').default(2),
+  /** Cancellations a day (Beijing time) after which a user may order nothing more that day. */
+  MAX_CANCELLATIONS_PER_DAY: z.coerce
+    .number({ error: 'a whole number from 1 to 100' })
+    .int('a whole number from 1 to 100')
+    .min(1, 'a whole number from 1 to 100')
+    .max(100, 'a whole number from 1 to 100')
+    .default(3),
   /**
    * The payment provider's signing secret itself: the local cloud and tests set
    * it. On AWS it is unset and the secret is read from Secrets Manager.

@@ -331,6 +331,7 @@ describe('Stack: TicketingStack', () => {
       if (access === 'orderViews:read') expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
+      if (access === 'orders:readWrite' || access === 'payments') Object.assign(expected, { MAX_UNPAID_ORDERS: '2', MAX_CANCELLATIONS_PER_DAY: '3' });
       if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET_ARN = { Ref: secretLogicalId() };
       if (access === 'readiness') {
         expected.ORDER_EVENTS_STREAM_NAME = { Ref: streamLogicalId() };

@@ -27,6 +27,12 @@ describe('Function: localCloudSettings', () => {
     expect(settings.env).toEqual({ PAYMENT_WEBHOOK_SECRET: 'a-secret-of-sixteen+', HOLD_TTL_SECONDS: '5', TICKET_ISSUER_FAIL: 'always' });
   });
 
+  it('passes the per-user limits on as local overrides', () => {
+    const settings = localCloudSettings([], { MAX_UNPAID_ORDERS: '10', MAX_CANCELLATIONS_PER_DAY: '50' }, DATA);
+
+    expect(settings.env).toMatchObject({ MAX_UNPAID_ORDERS: '10', MAX_CANCELLATIONS_PER_DAY: '50' });
+  });
+
   it('refuses a TICKET_ISSUER_FAIL the issuer would not start with', () => {
     expect(() => localCloudSettings([], { TICKET_ISSUER_FAIL: 'sometimes' }, DATA)).toThrow('TICKET_ISSUER_FAIL must be one of never, always, got sometimes');
   });
