@@ -78,7 +78,7 @@ describe('Local cloud: functions that cannot initialise', () => {
     // Act
     const check = () =>
       checkFunctionEnvironments(
-        new Map([
+        new Map<string, Record<string, string>>([
           ['PaymentCallbackFunction', { PAYMENT_WEBHOOK_SECRET: 'hidden-secret' }],
           ['ReadyzFunction', { LEDGER_TABLE_NAME: 'ledger' }],
         ]),
