@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** HMAC-SHA256 keys shorter than this are guessable; providers issue 24 bytes or more. */
 export const paymentWebhookSecretSchema = z.string().min(16, 'at least 16 characters');
 
+/** The claim hash's key: 32 characters or more (generated: 64 hex). */
+export const passengerIdHashKeySchema = z.string().min(32, 'at least 32 characters');
+
 /**
  * Configuration comes from the environment, parsed once with zod, failing fast
  * with a message that names the missing variable. Each function asks only for
@@ -36,6 +39,19 @@ const schema = z.object({
   PAYMENT_WEBHOOK_SECRET: paymentWebhookSecretSchema.optional(),
   /** The Secrets Manager secret holding the signing secret, as the stack passes it. */
   PAYMENT_WEBHOOK_SECRET_ARN: z.string().startsWith('arn:', 'PAYMENT_WEBHOOK_SECRET_ARN must be a secret ARN').optional(),
+  /**
+   * The key of the passenger-claim hash itself (the local cloud sets a dev key);
+   * on AWS unset, and read from the secret PASSENGER_ID_HASH_KEY_ARN names.
+   */
+  PASSENGER_ID_HASH_KEY: passengerIdHashKeySchema.optional(),
+  PASSENGER_ID_HASH_KEY_ARN: z.string().startsWith('arn:', 'a secret ARN').optional(),
+  /** A local data key for passengers' ID numbers (base64 of 32 bytes), where KMS is not emulated. */
+  PASSENGER_DATA_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'base64 of 32 bytes')
+    .optional(),
+  /** The customer-managed KMS key that makes the data keys of passengers' ID numbers, on AWS. */
+  PASSENGER_DATA_KMS_KEY_ARN: z.string().startsWith('arn:', 'a KMS key ARN').optional(),
   ORDER_VIEW_TABLE_NAME: z.string().min(1),
   /**
    * The DLQ drill's switch: `always` makes the ticket issuer fail every job, so

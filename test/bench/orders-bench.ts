@@ -6,6 +6,7 @@ import { PassengerClaims } from '../../lib/orders/passenger-claims';
 import { Timetable } from '../../lib/timetable/timetable';
 import { TimetableStore } from '../../lib/timetable/timetable-store';
 import { provisionFromTemplate } from '../helpers/ledger-table';
+import { testPassengerData } from '../helpers/passenger-data';
 import { residentId } from '../helpers/resident-ids';
 import type { BenchRow } from './bench-row';
 import { benchTrain, meteredClient } from './ledger-bench';
@@ -25,7 +26,8 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
     const { db, totals } = meteredClient();
     const ledger = new SeatLedger(db, ledgerTable);
     const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger);
-    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 900 });
+    const data = testPassengerData();
+    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), timetable, ledger, new PassengerClaims(db, ledgerTable, data), { holdTtlSeconds: 900 });
     const train = benchTrain('G8001');
     const { serviceId } = await timetable.publish(train);
     const stations = train.stops.map((s) => s.station);

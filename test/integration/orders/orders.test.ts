@@ -14,6 +14,9 @@ import { useEmulators } from '../../helpers/emulators';
 import { residentId } from '../../helpers/resident-ids';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
 import { smallService } from '../../helpers/services';
+import { testPassengerData } from '../../helpers/passenger-data';
+
+const passengerData = testPassengerData();
 
 useEmulators();
 
@@ -45,7 +48,7 @@ function system() {
   const count = (metric: string, value = 1) => counted.push(...Array.from({ length: value }, () => metric));
   const ledger = new SeatLedger(db, ledgerTable, { now });
   const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger, now);
-  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now, count }) };
+  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable, passengerData), timetable, ledger, new PassengerClaims(db, ledgerTable, passengerData), { holdTtlSeconds: 1800, now, count }) };
 }
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
@@ -197,7 +200,7 @@ describe('Class: Orders', () => {
 
       expect(a + b).toBeGreaterThanOrEqual(1);
       // Version 2: expired by exactly one of the sweeps.
-      expect(await new OrderStore(db, ordersTable).get(due.orderId)).toMatchObject({ status: 'EXPIRED', version: 2 });
+      expect(await new OrderStore(db, ordersTable, passengerData).get(due.orderId)).toMatchObject({ status: 'EXPIRED', version: 2 });
       await expect(orders.find('bob', notDue.orderId)).resolves.toMatchObject({ status: 'RESERVED' });
       expect(await free(serviceId)).toBe(4);
       await expect(orders.reserve('carol', nextKey(), orderFor(serviceId))).resolves.toMatchObject({ order: { status: 'RESERVED' } });
