@@ -3,8 +3,9 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueEncryption } from './data-keys';
 import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
@@ -46,7 +47,7 @@ export class OrderWorkers extends Construct {
       queueName: `${props.namePrefix}order-relay-dlq`,
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(this),
     });
     this.relay.addEventSource(
       new DynamoEventSource(resources.orders, {

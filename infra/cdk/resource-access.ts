@@ -1,5 +1,6 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { TicketingFunction } from './ticketing-function';
@@ -13,6 +14,10 @@ export interface StatefulResources {
   readonly ticketOutbox: IQueue;
   /** The payment provider's signing secret; functions get its ARN, never its value. */
   readonly paymentWebhookSecret: ISecret;
+  /** Makes the data keys that seal passengers' ID numbers in the orders table. */
+  readonly passengerIds: IKey;
+  /** The HMAC key of the passenger-claim keys. */
+  readonly passengerIdHashKey: ISecret;
   readonly settings: OrderSettings;
 }
 
@@ -57,6 +62,11 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('MAX_CANCELLATIONS_PER_DAY', String(resources.settings.maxCancellationsPerDay));
       resources.orders.grantReadWriteData(fn);
       resources.ledger.grantReadWriteData(fn);
+      // Passengers' ID numbers: claims keyed by their keyed hash, stored sealed (lib/aws/passenger-keys.ts).
+      fn.addEnvironment('PASSENGER_ID_HASH_KEY_ARN', resources.passengerIdHashKey.secretArn);
+      fn.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', resources.passengerIds.keyArn);
+      resources.passengerIdHashKey.grantRead(fn);
+      resources.passengerIds.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
       return;
     case 'payments':
       // Read once per cold start (lib/aws/payment-webhook-secret.ts): GetSecretValue on this one secret.

@@ -3,9 +3,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ISSUER_MAX_CONCURRENCY } from './concurrency';
+import { DataKeys, queueEncryption } from './data-keys';
 import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
@@ -59,6 +60,11 @@ export class TicketWorkers extends Construct {
     this.issuer.addEnvironment('ORDERS_TABLE_NAME', props.orders.tableName);
     this.issuer.addEnvironment('TICKET_ISSUER_FAIL', 'never');
     props.orders.grant(this.issuer, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    props.orders.encryptionKey?.grantEncryptDecrypt(this.issuer);
+    // Opens the passengers' ID numbers it reads and writes them back sealed (lib/orders/passenger-data.ts).
+    const { passengerIds } = DataKeys.of(this);
+    this.issuer.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);
+    passengerIds.grant(this.issuer, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: ISSUER_MAX_CONCURRENCY }));
 
     this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);
@@ -70,11 +76,12 @@ export class TicketWorkers extends Construct {
     });
     this.projector.addEnvironment('ORDER_VIEW_TABLE_NAME', props.orderViews.tableName);
     props.orderViews.grant(this.projector, 'dynamodb:PutItem');
+    props.orderViews.encryptionKey?.grantEncryptDecrypt(this.projector);
     this.projector.addEventSource(this.orderEventsSource(props.orderEvents, this.projectorDeadLetters));
   }
 
   private deadLetters(id: string, queueName: string): Queue {
-    return new Queue(this, id, { queueName, retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    return new Queue(this, id, { queueName, retentionPeriod: Duration.days(14), enforceSSL: true, ...queueEncryption(this) });
   }
 
   private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {

@@ -13,6 +13,7 @@ import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
 import { LambdaRuntime } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
+import { localKeys } from './local-keys';
 import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
 import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
@@ -115,6 +116,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
     if (options.queueVisibilitySeconds !== undefined) log(`every queue's visibility timeout is ${options.queueVisibilitySeconds} s by LOCAL_QUEUE_VISIBILITY_SECONDS`);
 
+    const keys = await localKeys(options.dataDir);
+    const localValues = { PASSENGER_ID_HASH_KEY: keys.passengerIdHashKey, PASSENGER_DATA_KEY: keys.passengerDataKey, ...options.env };
     const environments = new Map(
       topology.functions.map((fn) => [
         fn.logicalId,
@@ -122,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...functionEnvironment(withoutSecretArns(fn), resources),
           ...emulators.env,
           AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
-          ...localOverrides(fn, options.env ?? {}),
+          ...localOverrides(fn, localValues),
         },
       ]),
     );
@@ -164,7 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const queuePoller = new QueuePoller({ mappings: queueMappings(topology, resources), sqs: clients.sqs, functions: runtime, region: LOCAL_REGION, log });
     const scheduler = new Scheduler({ rules: topology.schedules, functions: runtime, periodOverrideSeconds: options.scheduleSeconds, region: LOCAL_REGION, log });
 
-    const auth = await LocalAuth.create();
+    const auth = await LocalAuth.create(keys.signingKey);
     let readinessHold: GatewayResponse | undefined = options.seed === false ? undefined : SEEDING;
     const gateway = new HttpGateway({
       routes: topology.routes,
@@ -287,11 +290,16 @@ function describeEventSources(topology: LocalTopology, scheduleSeconds: number |
 }
 
 /**
- * Secrets Manager is not emulated. Where the template gives a function a secret's
- * ARN, the local cloud gives it the value itself under this name, which the code
- * prefers (lib/aws/payment-webhook-secret.ts).
+ * Secrets Manager and KMS are not emulated. Where the template gives a function a
+ * secret's or a key's ARN, the local cloud gives it the value itself under this
+ * name, which the code prefers (lib/aws/payment-webhook-secret.ts, lib/aws/passenger-keys.ts):
+ * the dev webhook secret, and the dev keys of passengers' ID numbers (local-keys.ts).
  */
-const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = { PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET' };
+const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
+  PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET',
+  PASSENGER_ID_HASH_KEY_ARN: 'PASSENGER_ID_HASH_KEY',
+  PASSENGER_DATA_KMS_KEY_ARN: 'PASSENGER_DATA_KEY',
+};
 
 function withoutSecretArns(fn: FunctionSpec): FunctionSpec {
   return { ...fn, environment: Object.fromEntries(Object.entries(fn.environment).filter(([key]) => !(key in LOCAL_SECRET_VALUES))) };
