@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './provision';
@@ -61,12 +62,21 @@ export class LambdaRuntime {
 
   /**
    * Starts one execution environment of every function (its init phase, as a
-   * first invocation would) and keeps it warm. The failures, one per function
-   * that could not initialise; empty when all did.
+   * first invocation would) and keeps it warm, a few at a time (one per CPU) so
+   * that no init phase starves for CPU past its 10 s. The failures, one per
+   * function that could not initialise; empty when all did.
    */
-  async initialize(): Promise<FunctionInvocationError[]> {
-    const outcomes = await Promise.all([...this.pools.values()].map((pool) => pool.warmUp()));
-    return outcomes.filter((outcome): outcome is FunctionInvocationError => outcome !== undefined);
+  async initialize(concurrency = availableParallelism()): Promise<FunctionInvocationError[]> {
+    const pools = [...this.pools.values()];
+    const failures: FunctionInvocationError[] = [];
+    const next = async (): Promise<void> => {
+      for (let pool = pools.shift(); pool; pool = pools.shift()) {
+        const failure = await pool.warmUp();
+        if (failure) failures.push(failure);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, next));
+    return failures;
   }
 
   /** The latest init failure of each function whose last init failed (none once a later init succeeds). */
