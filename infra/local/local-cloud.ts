@@ -142,13 +142,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       })),
     );
     cleanup.push(() => runtime.stop());
-    // Every function's cold start now, while the API comes up and seeds: one that cannot initialise stops the start, as a failed deploy would.
+    // Every function's cold start now: one that cannot initialise stops the start, as a failed deploy would.
     const initStarted = Date.now();
-    const initialised = runtime.initialize().then((failures) => {
-      if (failures.length === 0) log(`initialised ${topology.functions.length} functions in ${seconds(Date.now() - initStarted)}`);
-      return failures;
-    });
-    initialised.catch(() => undefined);
+    requireInitialized(await runtime.initialize());
+    log(`initialised ${topology.functions.length} functions in ${seconds(Date.now() - initStarted)}`);
 
     // Built now so that /_local/faults can switch them; started once seeded.
     const streamPoller = new DynamoDbStreamPoller({
@@ -189,13 +186,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanup.push(() => gateway.close());
 
     const seedStarted = Date.now();
-    const seeded = options.seed === false ? Promise.resolve(undefined) : auth.issue({ sub: 'local-seeder', admin: true }).then((token) => seedDemoTimetable(url, token));
-    const [init, seed] = await Promise.allSettled([initialised, seeded]);
-    // A function that cannot initialise explains a failed seed: say that first.
-    if (init.status === 'rejected') throw init.reason;
-    requireInitialized(init.value);
-    if (seed.status === 'rejected') throw seed.reason;
-    if (seed.value !== undefined) log(`seeded ${seed.value} services in ${seconds(Date.now() - seedStarted)}`);
+    if (options.seed !== false) {
+      const published = await seedDemoTimetable(url, await auth.issue({ sub: 'local-seeder', admin: true }));
+      log(`seeded ${published} services in ${seconds(Date.now() - seedStarted)}`);
+    }
     const seedMs = Date.now() - seedStarted;
 
     // After seeding, before /readyz answers 200: nothing a client does once ready is missed, even from LATEST.
