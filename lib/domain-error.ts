@@ -13,6 +13,7 @@ export type ProblemType =
   | 'idempotency-conflict'
   | 'payment-mismatch'
   | 'payload-too-large'
+  | 'limit-reached'
   | 'conflict';
 
 export interface FieldError {

@@ -7,6 +7,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DataKeys } from './data-keys';
 import type { ApiRoute, RouteAuth } from './api-routes';
 import { type ApiThrottles, routeKey, throttleOf, worstCaseRate } from './api-throttles';
 import { reservedConcurrency } from './concurrency';
@@ -56,7 +57,7 @@ export class TicketingHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: TicketingHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'HttpApi', { apiName: `ticketing-${props.stage}`, createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy, encryptionKey: DataKeys.of(this).logs });
     this.defaultStage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

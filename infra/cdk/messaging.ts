@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DataKeys, queueEncryption } from './data-keys';
 import { ISSUER_TIMEOUT } from './ticket-workers';
 
 export interface MessagingProps {
@@ -37,13 +38,14 @@ export class Messaging extends Construct {
       streamName: `${props.namePrefix}order-events`,
       streamMode: StreamMode.ON_DEMAND,
       retentionPeriod: ORDER_EVENTS_RETENTION,
-      encryption: StreamEncryption.MANAGED,
+      encryption: StreamEncryption.KMS,
+      encryptionKey: DataKeys.of(this).atRest,
     });
     this.ticketOutboxDeadLetters = new Queue(this, 'TicketOutboxDlq', {
       queueName: `${props.namePrefix}ticket-outbox-dlq`,
       retentionPeriod: QUEUE_RETENTION,
       enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(this),
     });
     this.ticketOutbox = new Queue(this, 'TicketOutbox', {
       queueName: `${props.namePrefix}ticket-outbox`,
@@ -51,7 +53,7 @@ export class Messaging extends Construct {
       // Six times the issuer's timeout: a job being worked on never reappears to a second issuer.
       visibilityTimeout: Duration.seconds(ISSUER_TIMEOUT.toSeconds() * 6),
       enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(this),
       deadLetterQueue: { queue: this.ticketOutboxDeadLetters, maxReceiveCount: TICKET_OUTBOX_MAX_RECEIVES },
     });
   }

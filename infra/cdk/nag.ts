@@ -2,6 +2,7 @@ import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { CfnRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -45,13 +46,15 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeUserPool(stack);
   acknowledgePaymentWebhookSecret(stack);
+  acknowledgeDataKeys(stack);
   acknowledgePublicRoutes(stack);
   acknowledgeEdge(stack);
   acknowledgeInventoryCallers(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
+  const keys = keyLogicalIds(constructs);
   for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);
-  for (const policy of constructs.filter((c): c is Policy => c instanceof Policy)) acknowledgePolicyWildcards(policy, tables);
+  for (const policy of constructs.filter((c): c is Policy => c instanceof Policy)) acknowledgePolicyWildcards(policy, tables, keys);
   for (const [queue, sources] of findDeadLetterQueues(stack)) acknowledgeDeadLetterQueue(queue, sources);
 }
 
@@ -80,6 +83,19 @@ function acknowledgePaymentWebhookSecret(stack: TicketingStack): void {
     secret,
     'AwsSolutions-SMG4',
     "The payment webhook secret is issued by the payment provider, not by us: it is rotated in the provider's dashboard and the new value stored with put-secret-value (README, Deploy to AWS). A Secrets Manager rotation function cannot change the value the provider signs with.",
+  );
+}
+
+function acknowledgeDataKeys(stack: TicketingStack): void {
+  acknowledge(
+    stack.dataKeys.passengerIdHashKey,
+    'AwsSolutions-SMG4',
+    'The passenger-claim hash key is never rotated: active claims in the seat ledger are found by the HMAC under it, so a new value would let a passenger with a ticket claim the same train again. It is encrypted with a customer-managed key that rotates yearly.',
+  );
+  acknowledge(
+    stack.messaging.orderEvents,
+    'AwsSolutions-KDS3',
+    "order-events carries orders (passengers' names, masked ID numbers): it is encrypted with the stack's customer-managed key, rotated yearly, like the tables and queues it is fed from and feeds, so one key policy governs all of them; the KMS cost per producer and consumer is accepted.",
   );
 }
 
@@ -131,7 +147,7 @@ function acknowledgeFunction(fn: LambdaFunction): void {
     acknowledge(
       fn,
       'AwsSolutions-L1',
-      `${name} runs on nodejs22.x, an LTS runtime Lambda supports until Node.js 22 reaches end of life: its bundle targets Node 20 so the local cloud runs the same bytes, and the pinned dependencies (middy 6, Powertools 2.35) are chosen for Node 20 and 22; nodejs24.x is a toolchain upgrade, not a setting.`,
+      `${name} runs on nodejs22.x, an LTS runtime Lambda supports until Node.js 22 reaches end of life: its bundle targets Node 22, which the local cloud and the tests also run on (a devDependency), and the pinned dependencies (middy 6, Powertools 2.35) support it; nodejs24.x is a toolchain upgrade, not a setting.`,
     );
   }
   // Only the role the function created for itself carries the basic execution policy.
@@ -157,10 +173,11 @@ interface Statement {
  * finding. The document is read with `toJSON()`, which, unlike resolving it,
  * does not freeze it.
  */
-function acknowledgePolicyWildcards(policy: Policy, tables: ReadonlyMap<string, string>): void {
+function acknowledgePolicyWildcards(policy: Policy, tables: ReadonlyMap<string, string>, keys: ReadonlyMap<string, string>): void {
   const owner = pathInStack(policy.node.scope ?? policy);
   const document = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: Statement[] } | undefined;
   const allowed = (document?.Statement ?? []).filter((statement) => statement.Effect === 'Allow');
+  acknowledgeKeyActionWildcards(policy, owner, allowed, keys);
 
   const starActions = [...new Set(allowed.filter((statement) => asArray(statement.Resource).includes('*')).flatMap((statement) => asArray(statement.Action)))];
   if (starActions.length > 0 && starActions.every((action) => typeof action === 'string' && action in RESOURCELESS_ACTIONS)) {
@@ -191,6 +208,25 @@ function acknowledgePolicyWildcards(policy: Policy, tables: ReadonlyMap<string, 
   }
 }
 
+/**
+ * CDK's grants on an encrypted table, stream or queue add `kms:GenerateDataKey*`
+ * and `kms:ReEncrypt*` on its key: excused only when every statement granting
+ * them names keys of this stack and nothing else.
+ */
+function acknowledgeKeyActionWildcards(policy: Policy, owner: string, allowed: readonly Statement[], keys: ReadonlyMap<string, string>): void {
+  for (const action of KMS_WILDCARD_ACTIONS) {
+    const granting = allowed.filter((statement) => asArray(statement.Action).includes(action));
+    const onKeys = granting.flatMap((statement) => asArray(statement.Resource).map(keyOfArn));
+    if (granting.length === 0 || onKeys.some((key) => key === undefined || !keys.has(key))) continue;
+    const named = [...new Set(onKeys.map((key) => keys.get(key as string)))].join(', ');
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Action::${action}]`,
+      `${owner}: CDK's grant on a resource encrypted with ${named} adds ${action} (its variants WithoutPlaintext, pair…) on that key alone, which its encrypted data needs.`,
+    );
+  }
+}
+
 function acknowledgeDeadLetterQueue(queue: Queue, sources: IConstruct[]): void {
   // cdk-nag recognises a dead-letter queue named by a redrive policy; other dead-letter targets need saying so.
   if (sources.some((source) => source instanceof Queue)) return;
@@ -199,6 +235,20 @@ function acknowledgeDeadLetterQueue(queue: Queue, sources: IConstruct[]): void {
     'AwsSolutions-SQS3',
     `${pathInStack(queue)} is itself a dead-letter queue: ${sources.map(pathInStack).join(', ')} parks records that exhausted their retries here (an on-failure destination, not a redrive policy), to be inspected and redriven; a DLQ of a DLQ would only move them again.`,
   );
+}
+
+const KMS_WILDCARD_ACTIONS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+
+/** Logical id → path of every KMS key in the stack. */
+function keyLogicalIds(constructs: IConstruct[]): Map<string, string> {
+  const found = constructs.filter((c): c is Key => c instanceof Key);
+  return new Map(found.map((key) => [Stack.of(key).resolve((key.node.defaultChild as CfnElement).logicalId) as string, pathInStack(key)]));
+}
+
+/** The key of `{ "Fn::GetAtt": [key, "Arn"] }`. */
+function keyOfArn(resource: unknown): string | undefined {
+  const getAtt = isRecord(resource) ? resource['Fn::GetAtt'] : undefined;
+  return Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
 
 /** Logical id → path of every DynamoDB table in the stack. */

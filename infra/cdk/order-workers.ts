@@ -3,9 +3,10 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_RETENTION } from './messaging';
+import { queueEncryption } from './data-keys';
 import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
@@ -47,7 +48,7 @@ export class OrderWorkers extends Construct {
       queueName: `${props.namePrefix}order-relay-dlq`,
       retentionPeriod: QUEUE_RETENTION,
       enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(this),
     });
     this.relay.addEventSource(
       new DynamoEventSource(resources.orders, {

@@ -5,6 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DataKeys } from './data-keys';
 import { allow, INDEXES, indexArn } from './resource-access';
 import { TicketingFunction } from './ticketing-function';
 
@@ -41,6 +42,11 @@ export class Reconciliation extends Construct {
     this.reconciler.addEnvironment('TICKET_OUTBOX_QUEUE_URL', props.ticketOutbox.queueUrl);
     this.reconciler.addEnvironment('EVENT_SOURCE_MAPPING_FUNCTIONS', props.mappedFunctions.map((fn) => fn.functionName).join(','));
     allow(this.reconciler, ['dynamodb:Query'], [indexArn(props.orders, INDEXES.ordersPaid)]);
+    props.orders.encryptionKey?.grantDecrypt(this.reconciler);
+    // Orders it reads carry sealed ID numbers (lib/orders/passenger-data.ts).
+    const { passengerIds } = DataKeys.of(this);
+    this.reconciler.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);
+    passengerIds.grant(this.reconciler, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.ticketOutbox.grantSendMessages(this.reconciler);
     // ListEventSourceMappings takes no resource: IAM knows it only as "*" (nag.ts).
     allow(this.reconciler, ['lambda:ListEventSourceMappings'], ['*']);

@@ -1,6 +1,7 @@
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { TicketingFunction } from './ticketing-function';
@@ -16,6 +17,10 @@ export interface StatefulResources {
   readonly ticketOutbox: IQueue;
   /** The payment provider's signing secret; functions get its ARN, never its value. */
   readonly paymentWebhookSecret: ISecret;
+  /** Makes the data keys that seal passengers' ID numbers in the orders table. */
+  readonly passengerIds: IKey;
+  /** The HMAC key of the passenger-claim keys. */
+  readonly passengerIdHashKey: ISecret;
   readonly settings: OrderSettings;
 }
 
@@ -23,6 +28,10 @@ export interface StatefulResources {
 export interface OrderSettings {
   /** How long an order's seats are held for payment. */
   readonly holdTtlSeconds: number;
+  /** Unpaid orders one user may have at once. */
+  readonly maxUnpaidOrders: number;
+  /** Cancellations a day after which a user may order nothing more that day. */
+  readonly maxCancellationsPerDay: number;
 }
 
 /**
@@ -59,6 +68,8 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
 
 export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resources: StatefulResources): void {
   const { ledger, orders, orderViews } = resources;
+  // Every table is encrypted with the stack's at-rest key (stateful-table.ts): whoever reads or writes one uses it.
+  if (access !== 'payments' && access !== 'readiness') ledger.encryptionKey?.grantEncryptDecrypt(fn);
   switch (access) {
     case 'ledger:read':
       // Public: services and seats only, never holds or claims.
@@ -98,9 +109,16 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('ORDERS_TABLE_NAME', orders.tableName);
       fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
-      allow(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [orders.tableArn]);
+      fn.addEnvironment('MAX_UNPAID_ORDERS', String(resources.settings.maxUnpaidOrders));
+      fn.addEnvironment('MAX_CANCELLATIONS_PER_DAY', String(resources.settings.maxCancellationsPerDay));
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'], [orders.tableArn]);
       allow(fn, [...READ, ...WRITE], [ledger.tableArn]);
       grantOccupancyRead(fn, resources);
+      // Passengers' ID numbers: claims keyed by their keyed hash, stored sealed (lib/aws/passenger-keys.ts).
+      fn.addEnvironment('PASSENGER_ID_HASH_KEY_ARN', resources.passengerIdHashKey.secretArn);
+      fn.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', resources.passengerIds.keyArn);
+      resources.passengerIdHashKey.grantRead(fn);
+      resources.passengerIds.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
       return;
     case 'orders:expire':
       // The sweeper: the order flow, plus the sparse index of RESERVED orders by expiry.

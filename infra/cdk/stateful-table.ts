@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, CfnTable, ProjectionType, type StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, CfnTable, ProjectionType, type StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { DataKeys } from './data-keys';
 
 export interface StatefulTableProps {
   /** Fixed, so a refactor of the construct tree can never replace a retained table. */
@@ -14,14 +15,16 @@ export interface StatefulTableProps {
 
 /**
  * A table as every table here is kept: `pk`/`sk` strings, billed per request,
- * point-in-time recovery on, and retained with deletion protection unless the
- * stage is ephemeral.
+ * point-in-time recovery on, encrypted with the stack's customer-managed key, and
+ * retained with deletion protection unless the stage is ephemeral.
  */
 export function statefulTable(scope: Construct, id: string, props: StatefulTableProps): Table {
   const table = new Table(scope, id, {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
     sortKey: { name: 'sk', type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: DataKeys.of(scope).atRest,
     ...(props.stream ? { stream: props.stream } : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: !props.ephemeral,

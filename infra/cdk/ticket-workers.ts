@@ -3,12 +3,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_RETENTION } from './messaging';
 import { ORDER_PK_PREFIX } from '../../lib/orders/order-keys';
 import { ISSUER_MAX_CONCURRENCY } from './concurrency';
 import { allow } from './resource-access';
+import { DataKeys, queueEncryption } from './data-keys';
 import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
@@ -63,6 +64,11 @@ export class TicketWorkers extends Construct {
     this.issuer.addEnvironment('TICKET_ISSUER_FAIL', 'never');
     // Order items only (`ORDER#…`): never an idempotency record or another kind of item.
     allow(this.issuer, ['dynamodb:GetItem', 'dynamodb:PutItem'], [props.orders.tableArn], { leadingKeys: [`${ORDER_PK_PREFIX}*`] });
+    props.orders.encryptionKey?.grantEncryptDecrypt(this.issuer);
+    // Opens the passengers' ID numbers it reads and writes them back sealed (lib/orders/passenger-data.ts).
+    const { passengerIds } = DataKeys.of(this);
+    this.issuer.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);
+    passengerIds.grant(this.issuer, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: ISSUER_MAX_CONCURRENCY }));
 
     this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);
@@ -74,11 +80,12 @@ export class TicketWorkers extends Construct {
     });
     this.projector.addEnvironment('ORDER_VIEW_TABLE_NAME', props.orderViews.tableName);
     allow(this.projector, ['dynamodb:PutItem'], [props.orderViews.tableArn], { leadingKeys: ['VIEW#*'] });
+    props.orderViews.encryptionKey?.grantEncryptDecrypt(this.projector);
     this.projector.addEventSource(this.orderEventsSource(props.orderEvents, this.projectorDeadLetters));
   }
 
   private deadLetters(id: string, queueName: string): Queue {
-    return new Queue(this, id, { queueName, retentionPeriod: QUEUE_RETENTION, enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    return new Queue(this, id, { queueName, retentionPeriod: QUEUE_RETENTION, enforceSSL: true, ...queueEncryption(this) });
   }
 
   private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {

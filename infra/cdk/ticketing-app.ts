@@ -34,6 +34,14 @@ const DEFAULT_STAGE = 'dev';
 export const EDGE_REGION = 'us-east-1';
 /** 12306's payment window. */
 const DEFAULT_HOLD_TTL_SECONDS = '1800';
+/**
+ * 12306 lets an account keep one unpaid order; two let a traveller hold both legs
+ * of a connecting journey while paying, and still cap one account at 10 held seats
+ * (5 passengers an order), so bots cannot hold whole trains.
+ */
+const DEFAULT_MAX_UNPAID_ORDERS = '2';
+/** 12306: after the third cancellation in a day, an account buys nothing more that day. */
+const DEFAULT_MAX_CANCELLATIONS_PER_DAY = '3';
 
 /**
  * Builds the CDK app. Used by `cdk synth` (app.ts), the template tests and the
@@ -68,6 +76,8 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
     namePrefix: stringContext(app, 'namePrefix') ?? '',
     orderSettings: {
       holdTtlSeconds: Number(stringContext(app, 'holdTtlSeconds') ?? DEFAULT_HOLD_TTL_SECONDS),
+      maxUnpaidOrders: Number(stringContext(app, 'maxUnpaidOrders') ?? DEFAULT_MAX_UNPAID_ORDERS),
+      maxCancellationsPerDay: Number(stringContext(app, 'maxCancellationsPerDay') ?? DEFAULT_MAX_CANCELLATIONS_PER_DAY),
     },
     paymentWebhookSecretArn: stringContext(app, 'paymentWebhookSecretArn'),
     // A new account's concurrency limit (10) leaves nothing to reserve: dev stages reserve only when asked.

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DataKeys } from './data-keys';
 
 /** The repository root: entries, the lock file and tsconfig are resolved from here, whatever the working directory. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -18,8 +19,8 @@ export const METRICS_NAMESPACE = 'Ticketing';
  * classes means what it says.
  */
 export const BUNDLE_CODE = {
-  // The bundle also runs on Node 20 in the local cloud.
-  target: 'node20',
+  // Lambda's runtime, and the Node the local cloud runs (a devDependency).
+  target: 'node22',
   minify: true,
   keepNames: true,
 } as const;
@@ -43,7 +44,7 @@ export interface TicketingFunctionProps {
 /**
  * A Lambda function with the settings every ticketing function shares: Node.js 22
  * on arm64, a self-contained CommonJS bundle built by the local esbuild (the AWS
- * SDK inside it, so the local cloud can run the very bytes that deploy on Node 20),
+ * SDK inside it, so the local cloud can run the very bytes that deploy on Node 22),
  * source maps, active tracing and a log group with a retention.
  */
 export class TicketingFunction extends NodejsFunction {
@@ -51,6 +52,7 @@ export class TicketingFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy,
+      encryptionKey: DataKeys.of(scope).logs,
     });
     super(scope, id, {
       entry: join(PROJECT_ROOT, props.entry),

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ApiEdge, type EdgeLimits } from './api-edge';
 import { API_ROUTES } from './api-routes';
 import type { ApiThrottles } from './api-throttles';
+import { DataKeys } from './data-keys';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { InventoryCallers } from './inventory-callers';
@@ -38,6 +39,7 @@ export interface TicketingStackProps extends StackProps {
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
 export class TicketingStack extends Stack {
+  readonly dataKeys: DataKeys;
   readonly ledger: SeatLedger;
   readonly orders: OrdersTable;
   readonly orderViews: OrderViewTable;
@@ -57,6 +59,8 @@ export class TicketingStack extends Stack {
     super(scope, id, props);
     const removalPolicy = props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
+    // First: every table, stream, queue and log group below is encrypted with these.
+    this.dataKeys = new DataKeys(this, { ephemeral: props.ephemeral });
     this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
     this.orders = new OrdersTable(this, 'Orders', { ephemeral: props.ephemeral });
     this.orderViews = new OrderViewTable(this, 'OrderViews', { ephemeral: props.ephemeral });
@@ -72,6 +76,8 @@ export class TicketingStack extends Stack {
       orderEvents: this.messaging.orderEvents,
       ticketOutbox: this.messaging.ticketOutbox,
       paymentWebhookSecret: this.paymentWebhookSecret.secret,
+      passengerIds: this.dataKeys.passengerIds,
+      passengerIdHashKey: this.dataKeys.passengerIdHashKey,
       settings: props.orderSettings,
     };
     this.httpApi = new TicketingHttpApi(this, 'Api', {

@@ -144,6 +144,30 @@ export class LambdaRuntime {
     );
   }
 
+  /**
+   * Starts one execution environment of every function (its init phase, as a
+   * first invocation would) and keeps it warm, a few at a time (one per CPU) so
+   * that no init phase starves for CPU past its 10 s. The failures, one per
+   * function that could not initialise; empty when all did.
+   */
+  async initialize(concurrency = availableParallelism()): Promise<FunctionInvocationError[]> {
+    const pools = [...this.functions.values()];
+    const failures: FunctionInvocationError[] = [];
+    const next = async (): Promise<void> => {
+      for (let pool = pools.shift(); pool; pool = pools.shift()) {
+        const failure = await pool.warmUp();
+        if (failure) failures.push(failure);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, next));
+    return failures;
+  }
+
+  /** The latest init failure of each function whose last init failed (none once a later init succeeds). */
+  initFailures(): FunctionInvocationError[] {
+    return [...this.functions.values()].flatMap((pool) => (pool.initFailure ? [pool.initFailure] : []));
+  }
+
   /** Invokes synchronously (RequestResponse): the handler's result, or a FunctionInvocationError. */
   async invoke(functionName: string, event: unknown): Promise<unknown> {
     const pool = this.functions.get(functionName);
@@ -227,6 +251,8 @@ class ConcurrencyPool {
 }
 
 class FunctionPool {
+  /** Set when an environment failed its init phase, cleared when one succeeds. */
+  initFailure: FunctionInvocationError | undefined;
   /** Most recently used last. */
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
@@ -302,6 +328,17 @@ class FunctionPool {
     this.discard(environment);
   }
 
+  /** One environment through its init phase, then idle; its failure if it could not initialise. */
+  async warmUp(): Promise<FunctionInvocationError | undefined> {
+    try {
+      this.release(await this.acquire());
+      return undefined;
+    } catch (error) {
+      if (error instanceof FunctionInvocationError) return error;
+      throw error;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const environments = [...this.all];
@@ -339,8 +376,10 @@ class FunctionPool {
     const started = performance.now();
     try {
       await environment.ready;
+      this.initFailure = undefined;
       return environment;
     } catch (error) {
+      if (error instanceof FunctionInvocationError) this.initFailure = error;
       this.discard(environment);
       throw error;
     } finally {

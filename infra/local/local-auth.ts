@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { ADMIN_GROUP } from '../cdk/identity';
 
 /**
- * The local stand-in for Cognito: a signing key made at start, tokens shaped like
+ * The local stand-in for Cognito: a signing key (kept under DATA_DIR, local-keys.ts), tokens shaped like
  * Cognito access tokens, and the checks the API Gateway JWT authorizer makes
  * (signature, issuer, client, expiry).
  */
@@ -30,9 +30,14 @@ export class LocalAuth {
     private readonly publicKey: CryptoKey,
   ) {}
 
-  static async create(): Promise<LocalAuth> {
-    const { privateKey, publicKey } = await generateKeyPair(ALGORITHM);
-    return new LocalAuth(privateKey, publicKey);
+  /** With a kept signing key (a private JWK), tokens issued before a restart still verify; without, a new key. */
+  static async create(signingKey?: JWK): Promise<LocalAuth> {
+    if (signingKey === undefined) {
+      const { privateKey, publicKey } = await generateKeyPair(ALGORITHM);
+      return new LocalAuth(privateKey, publicKey);
+    }
+    const { d: _private, ...publicJwk } = signingKey;
+    return new LocalAuth((await importJWK(signingKey, ALGORITHM)) as CryptoKey, (await importJWK(publicJwk, ALGORITHM)) as CryptoKey);
   }
 
   issue({ sub, admin }: TokenRequest): Promise<string> {

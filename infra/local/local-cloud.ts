@@ -7,12 +7,14 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoTimetable } from './demo-timetable';
 import { cachedAssembly } from './assembly-cache';
 import { launchEmulators, type Emulators } from './emulators';
+import { checkFunctionEnvironments, initFailureResponse, requireInitialized } from './function-readiness';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
 import { MeteringProxy, type CallCounts, type MeteredService } from './metering-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
 import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime, type FunctionMetrics } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
+import { localKeys } from './local-keys';
 import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
 import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
@@ -138,6 +140,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`provisioned ${topology.tables.length} tables, ${topology.streams.length} streams, ${topology.queues.length} queues in ${seconds(provisionMs)}`);
     if (options.queueVisibilitySeconds !== undefined) log(`every queue's visibility timeout is ${options.queueVisibilitySeconds} s by LOCAL_QUEUE_VISIBILITY_SECONDS`);
 
+    const keys = await localKeys(options.dataDir);
+    const localValues = { PASSENGER_ID_HASH_KEY: keys.passengerIdHashKey, PASSENGER_DATA_KEY: keys.passengerDataKey, ...options.env };
     const environments = new Map(
       topology.functions.map((fn) => [
         fn.logicalId,
@@ -148,10 +152,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(meters ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_SDK_UA_APP_ID: fn.logicalId } : {}),
           // No X-Ray daemon here: the Powertools tracer stays off and the SDK clients unwrapped.
           POWERTOOLS_TRACE_ENABLED: 'false',
-          ...localOverrides(fn, options.env ?? {}),
+          ...localOverrides(fn, localValues),
         },
       ]),
     );
+    // Refuse to start, naming the variable and the rule, rather than answer 500 on the first call.
+    checkFunctionEnvironments(environments);
     const runtime = new LambdaRuntime(
       topology.functions.map((fn) => ({
         name: fn.logicalId,
@@ -169,6 +175,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(
       `functions run in up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} execution environments at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
     );
+    // Every function's cold start now: one that cannot initialise stops the start, as a failed deploy would.
+    const initStarted = Date.now();
+    requireInitialized(await runtime.initialize());
+    log(`initialised ${topology.functions.length} functions in ${seconds(Date.now() - initStarted)}`);
 
     // Built now so that /_local/faults can switch them; started once seeded.
     const streamPoller = new DynamoDbStreamPoller({
@@ -190,7 +200,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const queuePoller = new QueuePoller({ mappings: queueMappings(topology, resources), sqs: clients.sqs, functions: runtime, region: LOCAL_REGION, log });
     const scheduler = new Scheduler({ rules: topology.schedules, functions: runtime, periodOverrideSeconds: options.scheduleSeconds, region: LOCAL_REGION, log });
 
-    const auth = await LocalAuth.create();
+    const auth = await LocalAuth.create(keys.signingKey);
     let readinessHold: GatewayResponse | undefined = options.seed === false ? undefined : SEEDING;
     const gateway = new HttpGateway({
       routes: topology.routes,
@@ -202,7 +212,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
         metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters) : null }),
       }),
-      readinessHold: () => readinessHold,
+      // A function that later fails a cold start (a new environment under load) makes /readyz 503, naming it.
+      readinessHold: () => readinessHold ?? initFailureResponse(runtime.initFailures()),
     });
     // /_local/pay reads `url` only when called, after this.
     const url: string = await gateway.listen(options.port ?? 0);
@@ -313,11 +324,16 @@ function describeEventSources(topology: LocalTopology, scheduleSeconds: number |
 }
 
 /**
- * Secrets Manager is not emulated. Where the template gives a function a secret's
- * ARN, the local cloud gives it the value itself under this name, which the code
- * prefers (lib/aws/payment-webhook-secret.ts).
+ * Secrets Manager and KMS are not emulated. Where the template gives a function a
+ * secret's or a key's ARN, the local cloud gives it the value itself under this
+ * name, which the code prefers (lib/aws/payment-webhook-secret.ts, lib/aws/passenger-keys.ts):
+ * the dev webhook secret, and the dev keys of passengers' ID numbers (local-keys.ts).
  */
-const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = { PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET' };
+const LOCAL_SECRET_VALUES: Readonly<Record<string, string>> = {
+  PAYMENT_WEBHOOK_SECRET_ARN: 'PAYMENT_WEBHOOK_SECRET',
+  PASSENGER_ID_HASH_KEY_ARN: 'PASSENGER_ID_HASH_KEY',
+  PASSENGER_DATA_KMS_KEY_ARN: 'PASSENGER_DATA_KEY',
+};
 
 /**
  * Variables naming what has no local counterpart: the functions whose event

@@ -34,6 +34,12 @@ export const DEV_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret';
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const TICKET_ISSUER_FAIL_VALUES = ['never', 'always'];
 const LOCAL_METER_VALUES = ['0', '1', 'false', 'true'];
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL'];
+/**
+ * The functions' log level locally (POWERTOOLS_LOG_LEVEL): warnings and errors only,
+ * so that request logs do not push the printed exports off the screen; INFO shows every one.
+ */
+export const DEFAULT_LOCAL_LOG_LEVEL = 'WARN';
 
 export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessEnv, defaultDataDir: string): LocalCloudSettings {
   const unknown = args.filter((arg) => arg !== '--memory' && arg !== '--no-seed');
@@ -63,6 +69,8 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
   if (env.TICKET_ISSUER_FAIL && !TICKET_ISSUER_FAIL_VALUES.includes(env.TICKET_ISSUER_FAIL)) {
     throw new LocalSettingsError(`TICKET_ISSUER_FAIL must be one of ${TICKET_ISSUER_FAIL_VALUES.join(', ')}, got ${env.TICKET_ISSUER_FAIL}`);
   }
+  const logLevel = (env.LOCAL_LOG_LEVEL || DEFAULT_LOCAL_LOG_LEVEL).toUpperCase();
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOCAL_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${env.LOCAL_LOG_LEVEL}`);
   return {
     port,
     scheduleSeconds,
@@ -73,7 +81,10 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
     seed: !args.includes('--no-seed'),
     env: {
       PAYMENT_WEBHOOK_SECRET: env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
+      POWERTOOLS_LOG_LEVEL: logLevel,
       ...(env.HOLD_TTL_SECONDS ? { HOLD_TTL_SECONDS: env.HOLD_TTL_SECONDS } : {}),
+      ...(env.MAX_UNPAID_ORDERS ? { MAX_UNPAID_ORDERS: env.MAX_UNPAID_ORDERS } : {}),
+      ...(env.MAX_CANCELLATIONS_PER_DAY ? { MAX_CANCELLATIONS_PER_DAY: env.MAX_CANCELLATIONS_PER_DAY } : {}),
       ...(env.TICKET_ISSUER_FAIL ? { TICKET_ISSUER_FAIL: env.TICKET_ISSUER_FAIL } : {}),
     },
   };

@@ -6,7 +6,8 @@ import { clientEnvironmentLines, localCloudSettings } from './local-settings';
 /**
  * `npm start [-- --memory] [-- --no-seed]`: the local cloud on PORT.
  * Environment: PORT (3000), DATA_DIR (.data; ignored with --memory),
- * HOLD_TTL_SECONDS, PAYMENT_WEBHOOK_SECRET (a dev default) and TICKET_ISSUER_FAIL
+ * HOLD_TTL_SECONDS, MAX_UNPAID_ORDERS, MAX_CANCELLATIONS_PER_DAY, PAYMENT_WEBHOOK_SECRET
+ * (a dev default) and TICKET_ISSUER_FAIL
  * (`always` makes the ticket issuer fail every job: the DLQ drill) replace the
  * template's values for the functions that have them. Test-speed knobs, never in
  * the template: LOCAL_SCHEDULE_SECONDS (when set, every scheduled rule fires at
@@ -70,6 +71,6 @@ function ms(value: number): string {
 
 main().catch((error: unknown) => {
   console.error(`The local cloud failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof Error && error.name !== 'EmulatorError' && error.name !== 'LocalSettingsError' && error.name !== 'ConcurrencyConfigurationError' && error.stack) console.error(error.stack);
+  if (error instanceof Error && !['EmulatorError', 'LocalSettingsError', 'ConcurrencyConfigurationError', 'FunctionConfigurationError'].includes(error.name) && error.stack) console.error(error.stack);
   process.exit(1);
 });

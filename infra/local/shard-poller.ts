@@ -504,7 +504,10 @@ class ShardReader<R, M extends StreamMapping> {
           this.iterator = undefined;
           return;
         }
-        this.log(`${this.shardId}: the stream trimmed records after ${this.lastReadSequenceNumber ?? 'the iterator'}; reading on from the oldest it keeps`);
+        // Nothing read yet (a kept stream from an earlier run): starting from the oldest record kept is the normal course.
+        if (this.lastReadSequenceNumber !== undefined) {
+          this.log(`${this.shardId}: records after ${this.lastReadSequenceNumber} are older than the stream keeps them; reading on from the oldest it still has`);
+        }
         this.lastReadSequenceNumber = undefined;
         this.iterator = await this.shardIterator({ type: 'TRIM_HORIZON' });
         return;

@@ -5,6 +5,7 @@ import { PassengerClaims } from '../orders/passenger-claims';
 import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 import { ledgerServices } from './ledger-services';
+import { passengerData } from './passenger-keys';
 
 let orders: Orders | undefined;
 
@@ -14,7 +15,8 @@ export function orderServices(): Orders {
     const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
     const { timetable, ledger } = ledgerServices();
     const db = dynamoDocumentClient();
-    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME), timetable, ledger, new PassengerClaims(db, ledger.tableName), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
+    const data = passengerData();
+    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new PassengerClaims(db, ledger.tableName, data), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
   }
   return orders;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders';
 // Order items in the orders table; other items there (`IDEMP#…`) are not orders.
 import { ORDER_PK_PREFIX, ORDER_SK } from '../orders/order-keys';
+import { maskId } from '../orders/passenger-data';
 import { MalformedOrderItemError } from './errors';
 
 /**
@@ -25,6 +26,15 @@ export const ORDER_EVENT_TYPES = {
 export type EventStatus = keyof typeof ORDER_EVENT_TYPES;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[EventStatus];
 
+/** A passenger as events carry them: the name and the masked ID number, never the number. */
+export interface EventPassenger {
+  name: string;
+  idMasked: string;
+}
+
+/** The order in an event: as stored, but its passengers' ID numbers left out (no consumer needs them). */
+export type EventOrder = Omit<Order, 'passengers'> & { passengers: EventPassenger[] };
+
 /** The envelope of every order event; `order` is the order as it was at `version`. */
 export interface OrderEventOf<S extends EventStatus> {
   /** `<orderId>:<version>`: the same state change always has the same id, so consumers can drop repeats. */
@@ -34,7 +44,7 @@ export interface OrderEventOf<S extends EventStatus> {
   version: number;
   /** The order's `updatedAt`: when the change happened, not when it was relayed. */
   occurredAt: string;
-  order: Order & { status: S };
+  order: EventOrder & { status: S };
 }
 
 export type OrderReserved = OrderEventOf<'RESERVED'>;
@@ -131,7 +141,14 @@ const ORDER_FIELDS: Readonly<Record<keyof Order, true>> = {
   tickets: true,
 };
 
-/** The order without the table's own attributes (keys, index keys, TTL). */
-function snapshotOf(item: TableItem): Order {
-  return Object.fromEntries(Object.entries(item).filter(([field, value]) => Object.hasOwn(ORDER_FIELDS, field) && value !== undefined)) as unknown as Order;
+/** The order without the table's own attributes (keys, index keys, TTL) nor its passengers' ID numbers. */
+function snapshotOf(item: TableItem): EventOrder {
+  const order = Object.fromEntries(Object.entries(item).filter(([field, value]) => Object.hasOwn(ORDER_FIELDS, field) && value !== undefined)) as unknown as EventOrder;
+  return { ...order, passengers: Array.isArray(item.passengers) ? item.passengers.map(eventPassenger) : [] };
+}
+
+/** Stored passengers carry `idMasked`; orders stored before ID numbers were sealed carry the number, masked here. */
+function eventPassenger(passenger: unknown): EventPassenger {
+  const { name, idMasked, idNumber } = (passenger ?? {}) as { name?: unknown; idMasked?: unknown; idNumber?: unknown };
+  return { name: String(name ?? ''), idMasked: typeof idMasked === 'string' ? idMasked : typeof idNumber === 'string' ? maskId(idNumber) : '' };
 }

@@ -22,6 +22,7 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   'payment-mismatch': { status: 409, title: 'Payment Mismatch' },
   conflict: { status: 409, title: 'Conflict' },
   'payload-too-large': { status: 413, title: 'Payload Too Large' },
+  'limit-reached': { status: 429, title: 'Limit Reached' },
   'idempotency-conflict': { status: 422, title: 'Idempotency Conflict' },
 };
 

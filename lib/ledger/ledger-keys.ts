@@ -6,9 +6,10 @@
  * | service  | SVC#<serviceId>           | SERVICE       | DATE#<date> / <trainNo> |
  * | seat     | SVC#<serviceId>#<coach>   | SEAT#<seat>   |                         |
  * | hold     | HOLD#<holdId>             | HOLD          |                         |
- * | claim    | CLAIM#<serviceId>#<id no> | CLAIM         |                         |
+ * | claim    | CLAIM#<serviceId>#<idHash>| CLAIM         |                         |
  *
  * One partition per coach spreads a popular train's writes over many partitions.
+ * A claim's key holds a keyed hash of the passenger's ID number (passenger-claims.ts), never the number.
  */
 export interface ItemKey {
   pk: string;
@@ -23,8 +24,8 @@ export const ledgerKeys = {
   seat: (serviceId: string, coach: string, seat: string): ItemKey => ({ pk: `SVC#${serviceId}#${coach}`, sk: `SEAT#${seat}` }),
   seatPrefix: 'SEAT#',
   hold: (holdId: string): ItemKey => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
-  /** One active ticket or hold per passenger ID per service. */
-  passengerClaim: (serviceId: string, idNumber: string): ItemKey => ({ pk: `CLAIM#${serviceId}#${idNumber}`, sk: 'CLAIM' }),
+  /** One active ticket or hold per passenger ID per service; `idHash` is HMAC-SHA256 of the ID number, hex. */
+  passengerClaim: (serviceId: string, idHash: string): ItemKey => ({ pk: `CLAIM#${serviceId}#${idHash}`, sk: 'CLAIM' }),
   /** The service and coach a seat item's partition key names, or undefined for any other item. */
   seatPartitionOf: (key: { pk?: unknown; sk?: unknown }): { serviceId: string; coach: string } | undefined => {
     if (typeof key.pk !== 'string' || typeof key.sk !== 'string' || !key.sk.startsWith('SEAT#')) return undefined;

@@ -151,7 +151,9 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     description:
       'Seats, one claim per passenger ID, the order and its idempotency record are written in one transaction. ' +
       'The order is RESERVED until `expiresAt`, then EXPIRED unless paid. ' +
-      'The same Idempotency-Key with the same body answers the first response again; with another body, 422 `idempotency-conflict`.',
+      'The same Idempotency-Key with the same body answers the first response again; with another body, 422 `idempotency-conflict`. ' +
+      '429 `limit-reached`, nothing held, when the user already has the most unpaid orders allowed at once (`MAX_UNPAID_ORDERS`) ' +
+      'or has cancelled the most orders allowed today (`MAX_CANCELLATIONS_PER_DAY`, Beijing time).',
     tag: 'orders',
     request: { headers: createOrderHeadersSchema, body: createOrderSchema },
     parameters: { 'idempotency-key': '1–64 characters, unique per intended order (a UUID).' },
@@ -162,7 +164,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
         headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
       },
     },
-    problems: ['validation', 'unauthorized', 'sold-out', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict'],
+    problems: ['validation', 'unauthorized', 'sold-out', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
   },
   'GET /orders': {
     operationId: 'listOrders',
@@ -186,7 +188,9 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
   'POST /orders/{orderId}/cancel': {
     operationId: 'cancelOrder',
     summary: 'Cancel a RESERVED order; its seats are free at once',
-    description: 'Again on a cancelled order answers the same; from any other state, 409 `invalid-state`.',
+    description:
+      'Again on a cancelled order answers the same; from any other state, 409 `invalid-state`. ' +
+      'Every cancel counts towards the day’s cap (`MAX_CANCELLATIONS_PER_DAY`, Beijing time), after which POST /orders answers 429 `limit-reached` until the next day.',
     tag: 'orders',
     request: { path: orderPathSchema },
     responses: { 200: { description: 'Cancelled.', body: cancelOrderResponseSchema } },

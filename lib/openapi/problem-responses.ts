@@ -16,6 +16,7 @@ const EXAMPLE_DETAILS: Readonly<Record<ProblemType, { detail: string; errors?: F
   'payment-mismatch': { detail: 'payment p-1 is 100 fen; order 7f3c9a1e-5b2d-4c8f-9e6a-1d2b3c4d5e6f costs 55300 fen' },
   'payload-too-large': { detail: 'request body is 70000 bytes; the limit is 65536' },
   conflict: { detail: 'another definition of G1_2026-12-01 was already published' },
+  'limit-reached': { detail: 'you already have 2 unpaid orders: pay or cancel one first' },
 };
 
 const example = (document: ProblemDocument): ExampleObject => ({ summary: document.title, value: document });

@@ -55,3 +55,9 @@ export class DuplicatePassengerError extends OrderError {
   readonly problem = 'duplicate-passenger';
   override name = 'DuplicatePassengerError';
 }
+
+/** A per-user limit (unpaid orders at once, cancellations a day) would be passed; nothing was written. */
+export class LimitReachedError extends OrderError {
+  readonly problem = 'limit-reached';
+  override name = 'LimitReachedError';
+}

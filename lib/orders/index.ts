@@ -10,6 +10,7 @@ export {
   DuplicatePassengerError,
   IdempotencyConflictError,
   InvalidStateError,
+  LimitReachedError,
   OrderError,
   OrderNotFoundError,
   OrderVersionConflictError,
@@ -52,3 +53,4 @@ export {
   paymentCallbackSchema,
 } from './requests';
 export { type ResidentIdVerdict, isValidResidentId, residentIdCheckCharacter, residentIdSchema, validateResidentId } from './resident-id';
+export { type UserLimitSettings, UserLimits, beijingDay } from './user-limits';

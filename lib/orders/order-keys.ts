@@ -5,6 +5,8 @@
  * |-------------|----------------------|-------|-----------------------------------------------|-------------------------------------|
  * | order       | ORDER#<orderId>      | ORDER | RESERVED#<shard> / <expiresAt> while RESERVED | PAID#<shard> / <updatedAt> while PAID |
  * | idempotency | IDEMP#<userId>#<key> | IDEMP |                                               |                                     |
+ * | user limits | USER#<userId>        | LIMITS                  (unpaid orders now)                                             |
+ * | cancels     | USER#<userId>        | CANCELS#<day>           (cancellations that day)                                        |
  *
  * The table's stream is the order outbox: every write of an order item is an event.
  * Travellers list their orders from the read model (lib/views), not from here.
@@ -22,4 +24,8 @@ export const orderKeys = {
   overdueShard: (shard: number) => `RESERVED#${shard}`,
   paidShard: (shard: number) => `PAID#${shard}`,
   idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
+  /** One per user: how many of their orders are RESERVED (unpaid) right now. */
+  userLimits: (userId: string) => ({ pk: `USER#${userId}`, sk: 'LIMITS' }),
+  /** One per user and day (`YYYY-MM-DD`, Beijing time): how many orders they cancelled that day. */
+  userCancellations: (userId: string, day: string) => ({ pk: `USER#${userId}`, sk: `CANCELS#${day}` }),
 };

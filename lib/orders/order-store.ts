@@ -2,8 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../ledger/seat-ledger';
 import { OrderVersionConflictError } from './errors';
-import type { Order } from './order';
+import type { Order, Passenger } from './order';
 import { OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
+import { maskId, type PassengerData, type SealedId } from './passenger-data';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -12,20 +13,42 @@ export interface IdempotencyRecord {
   response: unknown;
 }
 
-/** Orders on DynamoDB: every change is a conditional put on the version the writer read. */
+/** A passenger as the orders table holds it: the ID number sealed (passenger-data.ts), and masked for people to read. */
+export interface StoredPassenger {
+  name: string;
+  idMasked: string;
+  idSealed: SealedId;
+}
+
+/**
+ * Orders on DynamoDB: every change is a conditional put on the version the writer read.
+ * Passengers' ID numbers are sealed on the way in and opened on the way out;
+ * a version written from a version read keeps the ciphertexts it read.
+ */
 export class OrderStore {
+  /** The stored form of each passengers array read, so writing it back seals nothing again. */
+  private readonly stored = new WeakMap<Passenger[], StoredPassenger[]>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly data: PassengerData,
   ) {}
 
+  /** Loads the passenger data keys; every read awaits it, so a use case that starts with a read need not. */
+  ready(): Promise<void> {
+    return this.data.ready();
+  }
+
   async get(orderId: string): Promise<Order | undefined> {
+    await this.ready();
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.order(orderId), ConsistentRead: true }));
-    return Item ? fromItem(Item) : undefined;
+    return Item ? this.fromItem(Item) : undefined;
   }
 
   /** RESERVED orders whose payment window closed before `nowIso`, one shard page at a time. */
   async overdue(shard: number, nowIso: string, limit: number): Promise<Order[]> {
+    await this.ready();
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -35,11 +58,12 @@ export class OrderStore {
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map(fromItem);
+    return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
   }
 
   /** PAID orders that were paid at or before `beforeIso` (and are still PAID), one shard page at a time. */
   async paidBefore(shard: number, beforeIso: string, limit: number): Promise<Order[]> {
+    await this.ready();
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -49,7 +73,7 @@ export class OrderStore {
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map(fromItem);
+    return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
   }
 
   async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -64,7 +88,7 @@ export class OrderStore {
 
   /** A new order: only if no order has its id. */
   putNew(order: Order): TransactItem {
-    return { Put: { TableName: this.tableName, Item: toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } };
+    return { Put: { TableName: this.tableName, Item: this.toItem(order), ConditionExpression: 'attribute_not_exists(pk)' } };
   }
 
   putIdempotencyRecord(userId: string, key: string, record: IdempotencyRecord): TransactItem {
@@ -84,7 +108,7 @@ export class OrderStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: toItem(next),
+        Item: this.toItem(next),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': next.version - 1 },
       },
@@ -100,21 +124,37 @@ export class OrderStore {
       throw error;
     }
   }
+
+  private toItem(order: Order): Record<string, unknown> {
+    const shard = [...order.orderId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % OVERDUE_SHARDS;
+    const passengers =
+      this.stored.get(order.passengers) ??
+      order.passengers.map((p, i): StoredPassenger => ({ name: p.name, idMasked: maskId(p.idNumber), idSealed: this.data.seal(p.idNumber, sealContext(order.orderId, i)) }));
+    return {
+      ...orderKeys.order(order.orderId),
+      // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
+      ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
+      // Sparse too: only PAID orders, by when they were paid; an order leaves it when it is ticketed.
+      ...(order.status === 'PAID' ? { paidPk: orderKeys.paidShard(shard), paidSk: order.updatedAt } : {}),
+      ...order,
+      passengers,
+    };
+  }
+
+  private async fromItem(item: Record<string, unknown>): Promise<Order> {
+    const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, paidPk: _p1, paidSk: _p2, ...rest } = item;
+    // Orders written before ID numbers were sealed hold them as they came.
+    const order = rest as unknown as Omit<Order, 'passengers'> & { passengers: Array<StoredPassenger | Passenger> };
+    const passengers = await Promise.all(
+      order.passengers.map(async (p, i): Promise<Passenger> => (isStored(p) ? { name: p.name, idNumber: await this.data.open(p.idSealed, sealContext(order.orderId, i)) } : p)),
+    );
+    const stored = order.passengers.filter(isStored);
+    if (stored.length === passengers.length) this.stored.set(passengers, stored);
+    return { ...order, passengers };
+  }
 }
 
-function toItem(order: Order): Record<string, unknown> {
-  const shard = [...order.orderId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % OVERDUE_SHARDS;
-  return {
-    ...orderKeys.order(order.orderId),
-    // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
-    ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
-    // Sparse too: only PAID orders, by when they were paid; an order leaves it when it is ticketed.
-    ...(order.status === 'PAID' ? { paidPk: orderKeys.paidShard(shard), paidSk: order.updatedAt } : {}),
-    ...order,
-  };
-}
+const isStored = (p: StoredPassenger | Passenger): p is StoredPassenger => 'idSealed' in p;
 
-function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, paidPk: _p1, paidSk: _p2, ...order } = item;
-  return order as unknown as Order;
-}
+/** A sealed ID opens only for the order and position it was sealed for. */
+const sealContext = (orderId: string, position: number) => `order ${orderId} passenger ${position}`;

@@ -16,7 +16,8 @@ export interface OrderView {
   tickets?: Order['tickets'];
 }
 
-export const toView = (order: Order): OrderView => ({
+/** Takes any order without its passengers, as events carry it too. */
+export const toView = (order: Omit<Order, 'passengers'>): OrderView => ({
   orderId: order.orderId,
   status: order.status,
   serviceId: order.serviceId,

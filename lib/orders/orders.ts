@@ -68,6 +68,8 @@ export class Orders {
    */
   async reserve(userId: string, idempotencyKey: string, request: CreateOrderRequest): Promise<{ order: OrderView; replayed: boolean }> {
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    // The keys that seal ID numbers and hash claims: read once per container, then no round trip.
+    await this.store.ready();
     const service = await this.timetable.service(request.serviceId).catch((error: unknown) => {
       if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
       throw error;

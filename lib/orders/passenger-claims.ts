@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerKeys } from '../ledger/ledger-keys';
 import type { LinkedWrite } from '../ledger/seat-ledger';
 import { DuplicatePassengerError } from './errors';
 import type { Order } from './order';
+import { maskId, type PassengerData } from './passenger-data';
 
 /** A paid claim never lapses. */
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -17,11 +19,18 @@ export class ClaimLostError extends Error {
  * One active ticket or hold per passenger ID per service: a claim item in the
  * seat-ledger table, written in the same transaction as the seats. A claim lapses
  * with its hold, so an ID is free again the moment the hold expires, sweep or no sweep.
+ *
+ * Claims are keyed by HMAC-SHA256 of the ID number under a secret key (Secrets
+ * Manager on AWS, a local dev key locally), so the ledger holds no ID number and
+ * a leaked table cannot be reversed by hashing all possible IDs. The key never
+ * changes: a claim is found again by it. Use cases await `data.ready()` (which
+ * OrderStore's reads do) before `claim` or `keep`.
  */
 export class PassengerClaims {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly ledgerTable: string,
+    private readonly data: PassengerData,
   ) {}
 
   /** Takes the ID for the order until `lapsesAt` (epoch ms); a live claim of another order refuses it. */
@@ -30,7 +39,7 @@ export class PassengerClaims {
       item: {
         Put: {
           TableName: this.ledgerTable,
-          Item: { ...ledgerKeys.passengerClaim(serviceId, idNumber), orderId, lapsesAt },
+          Item: { ...this.key(serviceId, idNumber), orderId, lapsesAt },
           ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
           ExpressionAttributeValues: { ':now': now },
         },
@@ -45,7 +54,7 @@ export class PassengerClaims {
       item: {
         Update: {
           TableName: this.ledgerTable,
-          Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
+          Key: this.key(order.serviceId, idNumber),
           UpdateExpression: 'SET lapsesAt = :never',
           ConditionExpression: 'orderId = :order',
           ExpressionAttributeValues: { ':never': NEVER, ':order': order.orderId },
@@ -65,6 +74,7 @@ export class PassengerClaims {
 
   /** Gives back the claims the order still owns; ones another order has taken are left alone. */
   async release(order: Order): Promise<void> {
+    await this.data.ready();
     await Promise.all(
       order.passengers.map(async ({ idNumber }) => {
         try {
@@ -79,11 +89,14 @@ export class PassengerClaims {
   private releaseOne(order: Order, idNumber: string) {
     return {
       TableName: this.ledgerTable,
-      Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
+      Key: this.key(order.serviceId, idNumber),
       ConditionExpression: 'orderId = :order',
       ExpressionAttributeValues: { ':order': order.orderId },
     };
   }
-}
 
-const maskId = (idNumber: string) => `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
+  /** The claim's key: the ID number's keyed hash, never the number. */
+  private key(serviceId: string, idNumber: string) {
+    return ledgerKeys.passengerClaim(serviceId, createHmac('sha256', this.data.hashKey()).update(idNumber.toUpperCase()).digest('hex'));
+  }
+}

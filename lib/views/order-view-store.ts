@@ -2,6 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequestError } from '../domain-error';
 import type { Order } from '../orders';
+
+/** What the read model keeps of an order: anything but its passengers. */
+type ViewedOrder = Omit<Order, 'passengers'>;
 import { type OrderView, toView } from '../orders/order-view';
 
 /**
@@ -30,7 +33,7 @@ export interface OrderViewPage {
 
 /** What the projector needs of the store. */
 export interface OrderViewWriter {
-  apply(order: Order): Promise<boolean>;
+  apply(order: ViewedOrder): Promise<boolean>;
 }
 
 export class OrderViewStore implements OrderViewWriter {
@@ -44,7 +47,7 @@ export class OrderViewStore implements OrderViewWriter {
    * one. True when written; false when the view already was as new (a replay, a
    * duplicate, or an older event arriving late), which is not an error.
    */
-  async apply(order: Order): Promise<boolean> {
+  async apply(order: ViewedOrder): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
@@ -88,7 +91,7 @@ export class OrderViewStore implements OrderViewWriter {
   }
 }
 
-function toItem(order: Order): Record<string, unknown> {
+function toItem(order: ViewedOrder): Record<string, unknown> {
   return {
     ...orderViewKeys.view(order.orderId),
     ...orderViewKeys.byUser(order.userId, order.createdAt, order.orderId),

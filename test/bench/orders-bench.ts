@@ -8,6 +8,7 @@ import { coachLayouts } from '../../lib/ledger/service-occupancy';
 import { type Service, segmentMask } from '../../lib/timetable/service';
 import { provisionFromTemplate } from '../helpers/ledger-table';
 import { seatSystem } from '../helpers/seat-system';
+import { testPassengerData } from '../helpers/passenger-data';
 import { residentId } from '../helpers/resident-ids';
 import type { BenchRow } from './bench-row';
 import { benchTrain, meteredClient } from './ledger-bench';
@@ -55,8 +56,9 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
     const { resources, ...tables } = await provisionFromTemplate();
     const { db, totals } = meteredClient();
     // One warm container: the service definition and a snapshot (500 ms) cached, as the function builds them.
-    const { ledger, timetable, inventory, project } = seatSystem(db, tables, { snapshotMaxAgeMs: 500 });
-    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), timetable, ledger, new PassengerClaims(db, tables.ledgerTable), { holdTtlSeconds: 900 });
+    const { ledger, timetable, project } = seatSystem(db, tables, { snapshotMaxAgeMs: 500 });
+    const data = testPassengerData();
+    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), timetable, ledger, new PassengerClaims(db, tables.ledgerTable, data), { holdTtlSeconds: 900 });
     const train = benchTrain('G8001');
     const { serviceId } = await timetable.publish(train);
     await project(serviceId);
@@ -88,7 +90,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
 
     // Every container cold: the worst case of a sale's first second.
     const cold = seatSystem(db, tables);
-    const coldOrders = new Orders(new OrderStore(db, resources.tableName('OrdersTable')), cold.timetable, cold.ledger, new PassengerClaims(db, tables.ledgerTable), { holdTtlSeconds: 900 });
+    const coldOrders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), cold.timetable, cold.ledger, new PassengerClaims(db, tables.ledgerTable, data), { holdTtlSeconds: 900 });
     await cold.timetable.service(serviceId);
     rows.push(
       await measure('POST /orders, one passenger, snapshot never cached', (i) =>

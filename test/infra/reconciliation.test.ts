@@ -35,12 +35,18 @@ describe('Construct: Reconciliation', () => {
     expect(variables.EVENT_SOURCE_MAPPING_FUNCTIONS['Fn::Join'][1]).toEqual([relay, ',', dispatcher, ',', projector, ',', issuer].map((fn) => (typeof fn === 'string' ? fn : { Ref: idOf(fn) })));
   });
 
-  it('lets it query the paid index, send to the outbox and list mappings, and nothing else', () => {
+  it('lets it query the paid index, open what it reads, send to the outbox and list mappings, and nothing else', () => {
     const roleId = idOf(stack.reconciliation.reconciler.role as never);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
-      .filter((st) => ![st.Action].flat().every((a) => a.startsWith('xray:')));
+      .filter((st) => ![st.Action].flat().every((a) => a.startsWith('xray:') || a.startsWith('kms:')));
+    const kms = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('kms:')));
+    // The at-rest key of the orders table, and the key of the ID numbers in the orders it reads.
+    expect(kms.flatMap((st) => [st.Action].flat()).every((a) => ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'].includes(a))).toBe(true);
 
     expect(statements).toEqual([
       expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OrdersTable', 'Arn'] }, '/index/paid']] } }),

@@ -82,6 +82,10 @@ describe('Stack: TicketingStack', () => {
     return logicalIdOf(stack, stack.paymentWebhookSecret.createdSecret?.node.defaultChild);
   }
 
+  function atRestKeyLogicalId(): string {
+    return logicalIdOf(stack, stack.dataKeys.atRest.node.defaultChild);
+  }
+
   function queueLogicalId(which: 'ticketOutbox' | 'ticketOutboxDeadLetters'): string {
     return logicalIdOf(stack, stack.messaging[which].node.defaultChild);
   }
@@ -163,11 +167,11 @@ describe('Stack: TicketingStack', () => {
   });
 
   describe('Construct: Messaging', () => {
-    it('creates the order-events stream on demand with AWS-managed encryption', () => {
+    it("creates the order-events stream on demand, encrypted with the stack's customer-managed key", () => {
       template.hasResourceProperties('AWS::Kinesis::Stream', {
         Name: 'order-events',
         StreamModeDetails: { StreamMode: 'ON_DEMAND' },
-        StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [atRestKeyLogicalId(), 'Arn'] } },
       });
       expect(resources[streamLogicalId()]?.Properties).not.toHaveProperty('ShardCount');
     });
@@ -175,7 +179,7 @@ describe('Stack: TicketingStack', () => {
     it('redrives a ticket job to ticket-outbox-dlq after five receives', () => {
       template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: 'ticket-outbox',
-        SqsManagedSseEnabled: true,
+        KmsMasterKeyId: { 'Fn::GetAtt': [atRestKeyLogicalId(), 'Arn'] },
         RedrivePolicy: {
           deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId('ticketOutboxDeadLetters'), 'Arn'] },
           maxReceiveCount: 5,
@@ -183,11 +187,11 @@ describe('Stack: TicketingStack', () => {
       });
     });
 
-    it('keeps dead letters for 14 days, encrypted by SQS', () => {
+    it("keeps dead letters for 14 days, encrypted with the stack's customer-managed key", () => {
       template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: 'ticket-outbox-dlq',
         MessageRetentionPeriod: 14 * 24 * 3600,
-        SqsManagedSseEnabled: true,
+        KmsMasterKeyId: { 'Fn::GetAtt': [atRestKeyLogicalId(), 'Arn'] },
       });
     });
 
@@ -337,6 +341,11 @@ describe('Stack: TicketingStack', () => {
       if (['read', 'readWrite', 'orders:readWrite', 'payments'].includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: 'OccupancyTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
+      if (access === 'orders:readWrite' || access === 'payments') Object.assign(expected, { MAX_UNPAID_ORDERS: '2', MAX_CANCELLATIONS_PER_DAY: '3' });
+      if (access === 'orders:readWrite' || access === 'payments') {
+        expected.PASSENGER_ID_HASH_KEY_ARN = { Ref: logicalIdOf(stack, stack.dataKeys.passengerIdHashKey.node.defaultChild) };
+        expected.PASSENGER_DATA_KMS_KEY_ARN = { 'Fn::GetAtt': [logicalIdOf(stack, stack.dataKeys.passengerIds.node.defaultChild), 'Arn'] };
+      }
       if (access === 'payments') expected.PAYMENT_WEBHOOK_SECRET_ARN = { Ref: secretLogicalId() };
       if (access === 'readiness') {
         expected.ORDER_EVENTS_STREAM_NAME = { Ref: streamLogicalId() };
@@ -346,9 +355,15 @@ describe('Stack: TicketingStack', () => {
       expect(resources[functionLogicalId(functionId)]?.Properties.Environment).toEqual({ Variables: expected });
     });
 
-    it('grants no wildcard action to any function', () => {
+    it("grants no wildcard action to any function, but CDK's KMS grant actions on the stack's own keys", () => {
+      const keys = [stack.dataKeys.atRest, stack.dataKeys.passengerIds].map((key) => JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack, key.node.defaultChild), 'Arn'] }));
       for (const { functionId } of EXPECTED_ROUTES) {
-        for (const action of actionsOf(functionId)) expect(action).not.toMatch(/\*/);
+        for (const statement of statementsOf(functionId)) {
+          const wildcards = [statement.Action].flat().filter((action) => action.includes('*'));
+          if (wildcards.length === 0) continue;
+          expect(wildcards.every((action) => action === 'kms:ReEncrypt*' || action === 'kms:GenerateDataKey*')).toBe(true);
+          expect([statement.Resource].flat().every((resource) => keys.includes(JSON.stringify(resource)))).toBe(true);
+        }
       }
     });
 
@@ -604,7 +619,7 @@ describe('Stack: TicketingStack', () => {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
       });
-      expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual([secretLogicalId()]);
+      expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual([logicalIdOf(stack, stack.dataKeys.passengerIdHashKey.node.defaultChild), secretLogicalId()]);
     });
 
     it('puts no secret value in the template: the callback function gets the ARN', () => {
@@ -617,7 +632,9 @@ describe('Stack: TicketingStack', () => {
 
     it('lets only the payment callback read the secret, and only that secret', () => {
       const secretStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-        (policy.Properties.PolicyDocument.Statement as Statement[]).filter((st) => [st.Action].flat().some((action) => action.startsWith('secretsmanager:'))),
+        (policy.Properties.PolicyDocument.Statement as Statement[]).filter(
+          (st) => [st.Action].flat().some((action) => action.startsWith('secretsmanager:')) && JSON.stringify(st.Resource) === JSON.stringify({ Ref: secretLogicalId() }),
+        ),
       );
 
       expect(secretStatements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: secretLogicalId() } }]);
@@ -635,7 +652,7 @@ describe('Stack: TicketingStack', () => {
       const callback = given.stack.httpApi.functions.get('PaymentCallbackFunction');
       const callbackProperties = given.template.toJSON().Resources[logicalIdOf(given.stack, callback?.node.defaultChild)].Properties;
 
-      expect(given.template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+      expect(Object.keys(given.template.findResources('AWS::SecretsManager::Secret'))).toEqual([logicalIdOf(given.stack, given.stack.dataKeys.passengerIdHashKey.node.defaultChild)]);
       expect(callbackProperties.Environment.Variables.PAYMENT_WEBHOOK_SECRET_ARN).toBe(EXISTING_ARN);
       given.template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: EXISTING_ARN }]) },

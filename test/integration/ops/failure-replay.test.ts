@@ -9,6 +9,7 @@ import { replayFailures } from '../../../lib/aws/failure-replay';
 import { OrderStore } from '../../../lib/orders/order-store';
 import { useEmulators } from '../../helpers/emulators';
 import { reservedOrder } from '../../unit/orders/order-fixtures';
+import { testPassengerData } from '../../helpers/passenger-data';
 
 useEmulators();
 
@@ -99,7 +100,7 @@ describe('Function: replayFailures', () => {
       }),
     );
     await waitUntilTableExists({ client: dynamodb, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
-    const store = new OrderStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), table);
+    const store = new OrderStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), table, testPassengerData());
     const order = reservedOrder({ orderId: `o-${randomUUID()}` });
     await DynamoDBDocumentClient.from(dynamodb).send(new TransactWriteCommand({ TransactItems: [store.putNew(order)] }));
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));

@@ -12,6 +12,9 @@ import { residentId } from '../../helpers/resident-ids';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
 import { type SeatTables, seatSystem } from '../../helpers/seat-system';
 import { smallService } from '../../helpers/services';
+import { testPassengerData } from '../../helpers/passenger-data';
+
+const passengerData = testPassengerData();
 
 useEmulators();
 
@@ -44,7 +47,7 @@ function system() {
   const now = () => clock;
   const count = (metric: string, value = 1) => counted.push(...Array.from({ length: value }, () => metric));
   const seats = seatSystem(db, tables, { now });
-  return { ...seats, orders: new Orders(new OrderStore(db, ordersTable), seats.timetable, seats.ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now, count }) };
+  return { ...seats, orders: new Orders(new OrderStore(db, ordersTable, passengerData), seats.timetable, seats.ledger, new PassengerClaims(db, ledgerTable, passengerData), { holdTtlSeconds: 1800, now, count }) };
 }
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
@@ -201,7 +204,7 @@ describe('Class: Orders', () => {
 
       expect(a + b).toBeGreaterThanOrEqual(1);
       // Version 2: expired by exactly one of the sweeps.
-      expect(await new OrderStore(db, ordersTable).get(due.orderId)).toMatchObject({ status: 'EXPIRED', version: 2 });
+      expect(await new OrderStore(db, ordersTable, passengerData).get(due.orderId)).toMatchObject({ status: 'EXPIRED', version: 2 });
       await expect(orders.find('bob', notDue.orderId)).resolves.toMatchObject({ status: 'RESERVED' });
       expect(await free(serviceId)).toBe(4);
       await expect(orders.reserve('carol', nextKey(), orderFor(serviceId))).resolves.toMatchObject({ order: { status: 'RESERVED' } });

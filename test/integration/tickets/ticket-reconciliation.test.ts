@@ -10,6 +10,7 @@ import { useEmulators } from '../../helpers/emulators';
 import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
 import { lifecycle } from '../../unit/views/order-event-records';
+import { testPassengerData } from '../../helpers/passenger-data';
 
 useEmulators();
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const tableName = await createOrdersTable(client);
-  store = new OrderStore(db, tableName);
+  store = new OrderStore(db, tableName, testPassengerData());
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
   Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, TICKET_OUTBOX_QUEUE_URL: queueUrl });
   delete process.env.EVENT_SOURCE_MAPPING_FUNCTIONS;

@@ -27,7 +27,34 @@ const ordersByStatus: Record<Exclude<OrderStatus, 'INIT'>, { order: Order; previ
   FAILED: { order: { ...reserved, status: 'FAILED', version: 2, updatedAt: at(1).toISOString() }, previous: { ...reserved, status: 'INIT' } },
 };
 
+/** Events carry each passenger's name and masked ID number, never the number. */
+const withMaskedIds = (order: Order) => ({ ...order, passengers: order.passengers.map((p) => ({ name: p.name, idMasked: `${p.idNumber.slice(0, 6)}********${p.idNumber.slice(-4)}` })) });
+
 describe('Function: orderEventFor', () => {
+  it('carries no ID number, nor its ciphertext, from an order item as the store writes it', () => {
+    // Prepare
+    const stored = {
+      ...orderItem(reserved),
+      passengers: [{ name: 'Li Lei', idMasked: '110101********0011', idSealed: { key: 'local-dev-key', data: 'c2VhbGVk' } }],
+      passengerDataKey: 'wrapped',
+    };
+
+    // Act
+    const event = orderEventFor(stored);
+
+    // Assess
+    expect(event?.order.passengers).toEqual([{ name: 'Li Lei', idMasked: '110101********0011' }]);
+    expect(JSON.stringify(event)).not.toMatch(/idSealed|c2VhbGVk|wrapped|110101199003070011/);
+  });
+
+  it('masks the ID numbers of an order stored before they were sealed', () => {
+    // Act
+    const event = orderEventFor(orderItem(reserved));
+
+    // Assess
+    expect(JSON.stringify(event)).not.toContain(reserved.passengers[0]?.idNumber);
+  });
+
   afterEach(() => {
     jest.useRealTimers();
   });
@@ -49,7 +76,7 @@ describe('Function: orderEventFor', () => {
       const event = orderEventFor(orderItem(order), previous && orderItem(previous));
 
       // Assess
-      expect(event).toEqual({ eventId: `ord-1:${version}`, type, orderId: 'ord-1', version, occurredAt: order.updatedAt, order });
+      expect(event).toEqual({ eventId: `ord-1:${version}`, type, orderId: 'ord-1', version, occurredAt: order.updatedAt, order: withMaskedIds(order) });
       expect(event?.order.status).toBe(status);
     });
 

@@ -10,7 +10,7 @@ import type { LocalTopology, QueueSpec } from '../../../infra/local/topology';
 const DATA = '/project/.data';
 
 describe('Function: localCloudSettings', () => {
-  it('defaults to port 3000, the data directory, the demo timetable and the dev webhook secret', () => {
+  it('defaults to port 3000, the data directory, the demo timetable, the dev webhook secret and function logs of WARN and above', () => {
     expect(localCloudSettings([], {}, DATA)).toEqual({
       port: 3000,
       dataDir: DATA,
@@ -19,14 +19,25 @@ describe('Function: localCloudSettings', () => {
       queueVisibilitySeconds: undefined,
       maxConcurrency: undefined,
       meter: false,
-      env: { PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET },
+      env: { PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: 'WARN' },
     });
   });
 
   it('passes HOLD_TTL_SECONDS and TICKET_ISSUER_FAIL on as local overrides', () => {
     const settings = localCloudSettings([], { HOLD_TTL_SECONDS: '5', TICKET_ISSUER_FAIL: 'always', PAYMENT_WEBHOOK_SECRET: 'a-secret-of-sixteen+' }, DATA);
 
-    expect(settings.env).toEqual({ PAYMENT_WEBHOOK_SECRET: 'a-secret-of-sixteen+', HOLD_TTL_SECONDS: '5', TICKET_ISSUER_FAIL: 'always' });
+    expect(settings.env).toEqual({ PAYMENT_WEBHOOK_SECRET: 'a-secret-of-sixteen+', POWERTOOLS_LOG_LEVEL: 'WARN', HOLD_TTL_SECONDS: '5', TICKET_ISSUER_FAIL: 'always' });
+  });
+
+  it('sets the functions’ log level from LOCAL_LOG_LEVEL, and refuses one Powertools does not know', () => {
+    expect(localCloudSettings([], { LOCAL_LOG_LEVEL: 'info' }, DATA).env.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    expect(() => localCloudSettings([], { LOCAL_LOG_LEVEL: 'LOUD' }, DATA)).toThrow('LOCAL_LOG_LEVEL must be one of');
+  });
+
+  it('passes the per-user limits on as local overrides', () => {
+    const settings = localCloudSettings([], { MAX_UNPAID_ORDERS: '10', MAX_CANCELLATIONS_PER_DAY: '50' }, DATA);
+
+    expect(settings.env).toMatchObject({ MAX_UNPAID_ORDERS: '10', MAX_CANCELLATIONS_PER_DAY: '50' });
   });
 
   it('refuses a TICKET_ISSUER_FAIL the issuer would not start with', () => {
@@ -37,7 +48,7 @@ describe('Function: localCloudSettings', () => {
     const settings = localCloudSettings([], { LOCAL_QUEUE_VISIBILITY_SECONDS: '1', LOCAL_SCHEDULE_SECONDS: '2' }, DATA);
 
     expect(settings).toMatchObject({ queueVisibilitySeconds: 1, scheduleSeconds: 2 });
-    expect(Object.keys(settings.env)).toEqual(['PAYMENT_WEBHOOK_SECRET']);
+    expect(Object.keys(settings.env)).toEqual(['PAYMENT_WEBHOOK_SECRET', 'POWERTOOLS_LOG_LEVEL']);
   });
 
   it.each(['0', '-1', '1.5', 'soon', '43201'])('refuses LOCAL_QUEUE_VISIBILITY_SECONDS=%s', (value) => {

@@ -433,7 +433,12 @@ describe('Class: DynamoDbStreamPoller (over a fake stream)', () => {
     ...overrides,
   });
 
-  function startPoller(options: { mapping?: Partial<DynamoDbStreamMapping>; functions: { invoke(name: string, event: unknown): Promise<unknown> }; now?: () => number }) {
+  function startPoller(options: {
+    mapping?: Partial<DynamoDbStreamMapping>;
+    functions: { invoke(name: string, event: unknown): Promise<unknown> };
+    now?: () => number;
+    log?: (line: string) => void;
+  }) {
     poller = new DynamoDbStreamPoller({
       mappings: [mapping(options.mapping)],
       streams: new DynamoDBStreamsClient({ region: 'us-east-1' }),
@@ -441,6 +446,7 @@ describe('Class: DynamoDbStreamPoller (over a fake stream)', () => {
       functions: options.functions,
       ...FAST_SHARD_POLLING,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.log ? { log: options.log } : {}),
     });
     poller.start();
     return poller;
@@ -598,6 +604,19 @@ describe('Class: DynamoDbStreamPoller (over a fake stream)', () => {
 
     await eventually(() => expect(fn.invocations).toEqual([[seq(1), seq(2)], [seq(3)]]));
     expect(streamsClient).toHaveReceivedCommandWith(GetShardIteratorCommand, { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: seq(2) });
+  });
+
+  it('says nothing when an iterator from before anything was read is called trimmed, and reads from the oldest record kept', async () => {
+    stream.addShard('shard-1');
+    stream.write('shard-1', 1, 2);
+    stream.failNextRead = new TrimmedDataAccessException({ message: 'trimmed', $metadata: {} });
+    const lines: string[] = [];
+    const fn = recordingFunction(() => ({}));
+
+    startPoller({ functions: fn, log: (line) => lines.push(line) });
+
+    await eventually(() => expect(fn.invocations).toEqual([[seq(1), seq(2)]]));
+    expect(lines.filter((line) => /trimm|older than/.test(line))).toEqual([]);
   });
 
   it('stops at once, even with an invocation in flight', async () => {

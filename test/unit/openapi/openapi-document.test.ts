@@ -137,7 +137,8 @@ describe('Function: buildOpenApiDocument', () => {
     it('answers problem+json with the Problem schema for each status a route lists, naming every slug', () => {
       const { responses } = operationOf(document, 'POST', '/orders');
 
-      expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '409', '413', '422', '500']);
+      expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '409', '413', '422', '429', '500']);
+      expect(responses['429']?.description).toMatch(/`limit-reached`/);
       expect(responses['409']?.description).toMatch(/`sold-out`.*`duplicate-passenger`/);
       expect(responses['422']?.content?.['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
     });

@@ -13,6 +13,7 @@ import { loadEvent } from '../../helpers/events';
 import { orderItem } from '../events/stream-records';
 import { at } from '../orders/order-fixtures';
 import { cancelledOrder, lifecycle } from '../views/order-event-records';
+import { testPassengerData } from '../../helpers/passenger-data';
 
 const TABLE = 'ticketing-orders';
 const ISSUED_AT = at(5);
@@ -47,7 +48,7 @@ describe('Class: TicketIssuer', () => {
   let issuer: TicketIssuer;
 
   beforeEach(() => {
-    issuer = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE), { now: () => ISSUED_AT, logger });
+    issuer = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT, logger });
   });
 
   afterEach(() => {
@@ -165,7 +166,7 @@ describe('Class: TicketIssuer', () => {
 
     it('fails every job before reading anything while the DLQ drill is on', async () => {
       // Prepare
-      const drilling = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE), { failEveryJob: true });
+      const drilling = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { failEveryJob: true });
       fakeTable(lifecycle().paid);
 
       // Act & Assess
@@ -206,7 +207,7 @@ describe('Class: TicketIssuer', () => {
 
     it('fails the invocation when every message failed (the drill), so every message is received again', async () => {
       // Prepare
-      const drilling = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE), { failEveryJob: true, logger });
+      const drilling = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { failEveryJob: true, logger });
       const paid = lifecycle().paid;
 
       // Act & Assess

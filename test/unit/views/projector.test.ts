@@ -5,16 +5,21 @@ import type { OrderViewWriter } from '../../../lib/views/order-view-store';
 import { OrderProjector } from '../../../lib/views/projector';
 import { KinesisRecords, cancelledOrder, eventOf, lifecycle } from './order-event-records';
 
+type Viewed = Omit<Order, 'passengers'>;
+
+/** What the read model keeps of an order: all but its passengers, which the projector never needs. */
+const viewed = ({ passengers: _passengers, ...order }: Order | Parameters<OrderViewWriter['apply']>[0] & { passengers?: unknown }): Viewed => order;
+
 /** The view table as the store's contract describes it: a write lands only over an older version. */
 class InMemoryViews implements OrderViewWriter {
-  readonly views = new Map<string, Order>();
+  readonly views = new Map<string, Viewed>();
   readonly failFor = new Set<string>();
 
-  async apply(order: Order): Promise<boolean> {
+  async apply(order: Viewed): Promise<boolean> {
     if (this.failFor.has(order.orderId)) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
     const current = this.views.get(order.orderId);
     if (current && current.version >= order.version) return false;
-    this.views.set(order.orderId, order);
+    this.views.set(order.orderId, viewed(order));
     return true;
   }
 }
@@ -43,7 +48,7 @@ describe('Class: OrderProjector', () => {
 
       // Act & Assess
       await expect(projector.project(eventOf(paid))).resolves.toBe('applied');
-      expect(views.views.get('ord-1')).toEqual(paid);
+      expect(views.views.get('ord-1')).toEqual(viewed(paid));
     });
 
     it('answers stale, and changes nothing, for a version the view already has or has passed', async () => {
@@ -54,7 +59,7 @@ describe('Class: OrderProjector', () => {
       // Act & Assess
       await expect(projector.project(eventOf(ticketed))).resolves.toBe('stale');
       await expect(projector.project(eventOf(paid))).resolves.toBe('stale');
-      expect(views.views.get('ord-1')).toEqual(ticketed);
+      expect(views.views.get('ord-1')).toEqual(viewed(ticketed));
     });
   });
 
@@ -69,7 +74,7 @@ describe('Class: OrderProjector', () => {
 
       // Assess
       expect(result).toEqual({ batchItemFailures: [] });
-      expect(views.views.get('ord-a')).toEqual(a.ticketed);
+      expect(views.views.get('ord-a')).toEqual(viewed(a.ticketed));
       expect(views.views.get('ord-b')).toMatchObject({ status: 'CANCELLED', version: 2 });
     });
 
@@ -84,7 +89,7 @@ describe('Class: OrderProjector', () => {
 
       // Assess
       expect([first, replay]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-      expect(views.views.get('ord-1')).toEqual(ticketed);
+      expect(views.views.get('ord-1')).toEqual(viewed(ticketed));
     });
 
     it('reports only the records that failed, each logged with its error', async () => {

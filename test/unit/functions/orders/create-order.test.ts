@@ -152,7 +152,15 @@ describe('Function: create-order', () => {
       {
         Put: {
           TableName: ORDERS_TABLE,
-          Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', userId: TRAVELLER, status: 'RESERVED', version: 1, passengers: [LI_LEI], overdueSk: body.expiresAt },
+          Item: {
+            pk: `ORDER#${orderId}`,
+            sk: 'ORDER',
+            userId: TRAVELLER,
+            status: 'RESERVED',
+            version: 1,
+            passengers: [{ name: LI_LEI.name, idMasked: '110101********0011', idSealed: { key: 'local-dev-key', data: expect.any(String) } }],
+            overdueSk: body.expiresAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -164,6 +172,20 @@ describe('Function: create-order', () => {
         },
       },
     ]);
+  });
+
+  it('writes no ID number anywhere: claims under a keyed hash, the order with the ID sealed and masked', async () => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await call(createOrder());
+
+    // Assess
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(JSON.stringify(transactItems())).not.toContain(LI_LEI.idNumber);
+    expect(JSON.stringify(transactItems())).not.toContain(LI_LEI.idNumber.slice(6, 14));
   });
 
   it('claims every passenger ID on the service, a trailing x upper-cased, and charges the fare per passenger', async () => {
@@ -181,7 +203,7 @@ describe('Function: create-order', () => {
     expect(status).toBe(201);
     expect(body).toMatchObject({ amount: 2 * 55300, seats: [{ passengerName: 'Li Lei' }, { passengerName: 'Han Meimei' }] });
     const claims = transactItems().filter((item) => String(item.Put?.Item?.pk).startsWith('CLAIM#'));
-    expect(claims.map((item) => item.Put?.Item?.pk)).toEqual(['CLAIM#G1_2026-12-01#110101199003070011', 'CLAIM#G1_2026-12-01#11010519491231002X']);
+    expect(claims.map((item) => item.Put?.Item?.pk)).toEqual([claimKey('G1_2026-12-01', '110101199003070011').pk, claimKey('G1_2026-12-01', '11010519491231002X').pk]);
     expect(transactItems().filter((item) => item.Update)).toHaveLength(2);
   });
 

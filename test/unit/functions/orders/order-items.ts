@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Order } from '../../../../lib/orders';
@@ -13,6 +14,9 @@ import { OCCUPANCY_TABLE } from '../occupancy-items';
 export const LEDGER_TABLE = 'ledger';
 export const ORDERS_TABLE = 'orders';
 export const WEBHOOK_SECRET = 'whsec_local_7d1f0c9e4b2a6358';
+/** The local dev keys of passengers' ID numbers, as the local cloud passes them. */
+export const ID_HASH_KEY = 'test-passenger-id-hash-key-0123456789abcdef';
+export const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** The environment every order function reads at import time. */
 export function setOrderEnv(): void {
@@ -22,6 +26,8 @@ export function setOrderEnv(): void {
   process.env.HOLD_TTL_SECONDS = '900';
   process.env.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET;
   process.env.ORDER_VIEW_TABLE_NAME = VIEW_TABLE;
+  process.env.PASSENGER_ID_HASH_KEY = ID_HASH_KEY;
+  process.env.PASSENGER_DATA_KEY = DATA_KEY;
 }
 
 export const VIEW_TABLE = 'order-views';
@@ -100,7 +106,8 @@ export function holdItem(order: Order, status: 'HELD' | 'CONFIRMED' | 'RELEASED'
 
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 export const holdKey = (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' });
-export const claimKey = (serviceId: string, idNumber: string) => ({ pk: `CLAIM#${serviceId}#${idNumber}`, sk: 'CLAIM' });
+/** A claim is keyed by HMAC-SHA256 of the ID number, never the number. */
+export const claimKey = (serviceId: string, idNumber: string) => ({ pk: `CLAIM#${serviceId}#${createHmac('sha256', ID_HASH_KEY).update(idNumber).digest('hex')}`, sk: 'CLAIM' });
 
 /**
  * DynamoDB cancelling a transaction because the condition of item `failed` was
