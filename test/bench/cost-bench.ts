@@ -89,8 +89,9 @@ export async function runCostBench(): Promise<BenchRow[]> {
     const afterSearch = await session.metrics();
 
     const tickets = paid.length;
-    const sale = priced(beforeSale, afterSale, saleRequests, 1);
-    const searches = priced(afterSale, afterSearch, searchRequests, (SEARCHES_PER_ORDER * tickets) / SEARCH_SAMPLE);
+    const sale = priced(beforeSale, afterSale, saleRequests, 1, { pollers: true });
+    // The pollers' idle receives while the sample ran go with time, not with searches: they are not scaled up with them.
+    const searches = priced(afterSale, afterSearch, searchRequests, (SEARCHES_PER_ORDER * tickets) / SEARCH_SAMPLE, { pollers: false });
     const perMillion = 1e6 / tickets;
     const streamHours = STREAM_HOURS_PER_MILLION_TICKETS * AWS_PRICES.kinesisOnDemand.perStreamHour;
     const dollars = (part: Costs) => Object.values(part.dollars).reduce((sum, n) => sum + n, 0);
@@ -140,21 +141,22 @@ interface Costs {
 /**
  * What happened between two snapshots, priced, times `scale`. DynamoDB counts the
  * functions' calls only (the runner's own are provisioning and /_local/pay's
- * look-up of the amount, which a real provider does not make); SQS and Kinesis
- * count the pollers' too, as Lambda's event source mappings are billed for their
- * receives and reads.
+ * look-up of the amount, which a real provider does not make); with `pollers`,
+ * SQS and Kinesis count the pollers' calls too, as Lambda's event source mappings
+ * are billed for their receives and reads.
  */
-function priced(before: LocalMetrics, after: LocalMetrics, apiRequests: number, scale: number): Costs {
+function priced(before: LocalMetrics, after: LocalMetrics, apiRequests: number, scale: number, { pollers }: { pollers: boolean }): Costs {
+  const counted = (caller: string) => pollers || caller !== RUNNER_CALLER;
   const functions = functionsBetween(before, after);
   const invocations = functions.reduce((sum, fn) => sum + fn.invocations, 0);
   const gbSeconds = functions.reduce((sum, fn) => sum + (fn.billedDurationMs / 1000) * (fn.memorySize / 1024), 0);
   const logBytes = functions.reduce((sum, fn) => sum + fn.logBytes, 0);
   const dynamodb = total(callsBetween(before, after, 'dynamodb'), (caller) => caller !== RUNNER_CALLER);
   const kinesisCalls = callsBetween(before, after, 'kinesis');
-  const kinesis = total(kinesisCalls);
+  const kinesis = total(kinesisCalls, counted);
   const ingested = total(kinesisCalls, (_, operation) => operation === 'PutRecord' || operation === 'PutRecords').requestBytes;
-  const retrieved = total(kinesisCalls, (_, operation) => operation === 'GetRecords').responseBytes;
-  const sqs = total(callsBetween(before, after, 'sqs'));
+  const retrieved = total(kinesisCalls, (caller, operation) => counted(caller) && operation === 'GetRecords').responseBytes;
+  const sqs = total(callsBetween(before, after, 'sqs'), counted);
   const p = AWS_PRICES;
   const counts = {
     apiRequests: apiRequests * scale,
