@@ -16,6 +16,7 @@ import type { TicketingStack } from './ticketing-stack';
 export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /healthz': 'Liveness probe for uptime checks and deploy smoke tests: answers 200 without touching any data.',
   'GET /readyz': 'Readiness probe for uptime checks: reports whether the ledger table, the order-events stream and the ticket outbox answer a metadata call (DescribeTable, DescribeStreamSummary, GetQueueAttributes); returns no data.',
+  'GET /stations': 'The stations of the published timetable, for the search form before sign-in: public as the timetable is, read-only, cached for 10 s per function instance and bounded by the stage throttle.',
   'GET /services': 'Timetable search: published services are public, as on 12306, so travellers search before signing in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/availability': 'Remaining seats of a published service are public, shown before sign-in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/seatmap': 'The seat map of a published service is public, shown before sign-in; read-only and bounded by the stage throttle.',
