@@ -6,6 +6,7 @@ import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { acknowledgeConsoleSiteFindings } from './console-site';
 import { findDeadLetterQueues, pathInStack } from './monitored-resources';
 import type { TicketingStack } from './ticketing-stack';
 
@@ -46,6 +47,7 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgeUserPool(stack);
   acknowledgePaymentWebhookSecret(stack);
   acknowledgePublicRoutes(stack);
+  if (stack.consoleSite) acknowledgeConsoleSiteFindings(stack.consoleSite);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   for (const fn of constructs.filter((c): c is LambdaFunction => c instanceof LambdaFunction)) acknowledgeFunction(fn);

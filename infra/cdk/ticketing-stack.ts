@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from './api-routes';
+import { ConsoleSite } from './console-site';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
@@ -25,6 +26,8 @@ export interface TicketingStackProps extends StackProps {
   readonly paymentWebhookSecretArn?: string;
   /** Reserve concurrency for the functions listed in concurrency.ts. */
   readonly reserveConcurrency: boolean;
+  /** The web console's static build, hosted behind CloudFront when given (infra/ops/console-build.ts). */
+  readonly consoleBuildDir?: string;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -39,6 +42,7 @@ export class TicketingStack extends Stack {
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly observability: Observability;
+  readonly consoleSite: ConsoleSite | undefined;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -70,6 +74,19 @@ export class TicketingStack extends Stack {
       reserveConcurrency: props.reserveConcurrency,
     });
 
+    this.consoleSite =
+      props.consoleBuildDir === undefined
+        ? undefined
+        : new ConsoleSite(this, 'Console', {
+            buildDir: props.consoleBuildDir,
+            httpApi: this.httpApi.api,
+            apiUrl: this.httpApi.url.replace(/\/$/, ''),
+            userPool: this.identity.userPool,
+            userPoolClient: this.identity.userPoolClient,
+            stage: props.stage,
+            removalPolicy,
+          });
+
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {
       resources,
       namePrefix: props.namePrefix,
@@ -89,6 +106,7 @@ export class TicketingStack extends Stack {
     this.observability = new Observability(this, 'Observability', { dashboardName: `${props.namePrefix}ticketing-${props.stage}` });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
+    if (this.consoleSite) new CfnOutput(this, 'ConsoleUrl', { value: this.consoleSite.url, description: 'The web console' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PaymentWebhookSecretArn', {

@@ -12,6 +12,7 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
   { routeKey: 'GET /openapi.json', functionId: 'OpenApiFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
+  { routeKey: 'GET /stations', functionId: 'ListStationsFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', auth: 'NONE', access: 'read' },

@@ -91,7 +91,7 @@ export const en: Readonly<Record<string, string>> = {
   'search.left': '{n} left',
   'search.soldOut': 'Sold out',
   'search.book': 'Choose seats',
-  'search.bookAria': 'Book {train} {seatClass}',
+  'search.bookAria': 'Choose seats: {train} {seatClass}',
   'ride.back': 'Back to the results',
   'ride.times': 'Departs {departs} · arrives {arrives}',
   'ride.fare': 'Fare {fare}',

@@ -91,7 +91,7 @@ export const zh: Readonly<Record<string, string>> = {
   'search.left': '余票 {n}',
   'search.soldOut': '无票',
   'search.book': '选座预订',
-  'search.bookAria': '预订 {train} {seatClass}',
+  'search.bookAria': '选座预订：{train} {seatClass}',
   'ride.back': '返回查询结果',
   'ride.times': '{departs} 开 · {arrives} 到',
   'ride.fare': '票价 {fare}',
