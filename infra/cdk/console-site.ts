@@ -1,4 +1,4 @@
-import { Aws, type CfnElement, Duration, Fn, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -25,7 +25,6 @@ export interface ConsoleSiteProps {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly stage: string;
-  readonly removalPolicy: RemovalPolicy;
 }
 
 /** The console's own page on which the hosted UI hands back the authorization code (web/src/router.ts). */
@@ -33,6 +32,12 @@ export const CONSOLE_CALLBACK_PATH = '/auth/callback';
 /** Headers the console sends and reads across origins (shared/API.md). */
 const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
 const CORS_EXPOSE_HEADERS = ['idempotent-replayed'];
+/**
+ * Kept even by an ephemeral stack: CloudFormation cannot delete a bucket with
+ * objects in it, and emptying it on delete would take another custom resource.
+ * They hold the public build and logs only (README, Deploy to AWS).
+ */
+const BUCKET_REMOVAL_POLICY = RemovalPolicy.RETAIN;
 
 /**
  * The web console on AWS: its static build in a private S3 bucket, served only
@@ -57,18 +62,16 @@ export class ConsoleSite extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // CloudFront standard logs are written with ACLs.
+      // CloudFront standard logs are written with ACLs: CloudFront grants itself at its first delivery.
       objectOwnership: ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: props.removalPolicy,
+      removalPolicy: BUCKET_REMOVAL_POLICY,
     });
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      serverAccessLogsBucket: this.logsBucket,
-      serverAccessLogsPrefix: 's3/',
-      removalPolicy: props.removalPolicy,
+      removalPolicy: BUCKET_REMOVAL_POLICY,
     });
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -182,7 +185,12 @@ export function acknowledgeConsoleSiteFindings(site: ConsoleSite): void {
   acknowledge(
     site.logsBucket,
     'AwsSolutions-S1',
-    'This bucket receives the access logs of the console bucket and of the CloudFront distribution; logging its own access would only log the log writes.',
+    'This bucket receives the access logs of the CloudFront distribution; logging its own access would only log the log writes.',
+  );
+  acknowledge(
+    site.bucket,
+    'AwsSolutions-S1',
+    'The console bucket is read only by the CloudFront distribution (origin access control, no public access), whose standard logs record every viewer request; S3 server access logs would repeat them as CloudFront fetches.',
   );
   acknowledge(
     site.distribution,

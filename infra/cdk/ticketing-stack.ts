@@ -84,7 +84,6 @@ export class TicketingStack extends Stack {
             userPool: this.identity.userPool,
             userPoolClient: this.identity.userPoolClient,
             stage: props.stage,
-            removalPolicy,
           });
 
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {

@@ -24,7 +24,10 @@ let passengers = 500;
 const passenger = () => ({ name: `旅客${++passengers}`, idNumber: residentId(passengers) });
 
 beforeAll(async () => {
-  [cloud, browser] = await Promise.all([startLocalCloudProcess(), launchBrowser()]);
+  // Assigned one by one: if the cloud fails to start, afterAll still closes the browser.
+  const launching = launchBrowser().then((launched) => (browser = launched));
+  cloud = await startLocalCloudProcess();
+  await launching;
   admin = await cloud.token('ops', true);
 }, 180_000);
 
