@@ -1,3 +1,5 @@
+import type { Ticket as ApiTicket, OrderSeat } from '../../lib/orders/order';
+
 /** The HTTP API as the console uses it (shared/API.md): typed calls, problem+json turned into ApiProblem. */
 
 export type SeatClass = 'business' | 'first' | 'second';
@@ -36,13 +38,8 @@ export interface OrderRequest {
   passengers: Passenger[];
   preferences?: { letters?: string[]; together?: boolean };
 }
-export interface Ticket {
-  ticketNo: string;
-  passengerName: string;
-  coach: string;
-  seat: string;
-  from: string;
-  to: string;
+/** As the API answers it; after-sale adds a ticket `status` (ACTIVE, REFUNDED, CHANGED). */
+export interface Ticket extends ApiTicket {
   status?: string;
 }
 export interface Order {
@@ -52,7 +49,7 @@ export interface Order {
   from: string;
   to: string;
   seatClass: SeatClass;
-  seats: { passengerName: string; coach: string; seat: string }[];
+  seats: OrderSeat[];
   amount: number;
   currency: string;
   expiresAt: string;
