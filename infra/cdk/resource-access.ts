@@ -7,6 +7,8 @@ import type { TicketingFunction } from './ticketing-function';
 /** The stateful resources functions may be given access to. */
 export interface StatefulResources {
   readonly ledger: ITable;
+  /** The ledger's occupancy snapshot, one item per coach. */
+  readonly occupancy: ITable;
   readonly orders: ITable;
   readonly orderViews: ITable;
   readonly orderEvents: IStream;
@@ -27,17 +29,24 @@ export interface OrderSettings {
  * actions and sets exactly the environment variables naming what it touches, so
  * a function's environment and its permissions cannot drift apart.
  */
-export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'readiness' | 'orderViews:read' | 'orders:readWrite' | 'payments';
+export type ResourceAccess = 'ledger:read' | 'ledger:readWrite' | 'occupancy:write' | 'readiness' | 'orderViews:read' | 'orders:readWrite' | 'payments';
 
 export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resources: StatefulResources): void {
   switch (access) {
     case 'ledger:read':
       fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
       resources.ledger.grantReadData(fn);
+      grantOccupancyRead(fn, resources);
       return;
     case 'ledger:readWrite':
       fn.addEnvironment('LEDGER_TABLE_NAME', resources.ledger.tableName);
       resources.ledger.grantReadWriteData(fn);
+      grantOccupancyRead(fn, resources);
+      return;
+    case 'occupancy:write':
+      // Only the snapshot's projector writes it.
+      fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
+      resources.occupancy.grantReadWriteData(fn);
       return;
     case 'orderViews:read':
       // Travellers read the read model, never the orders table.
@@ -51,6 +60,7 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
       resources.orders.grantReadWriteData(fn);
       resources.ledger.grantReadWriteData(fn);
+      grantOccupancyRead(fn, resources);
       return;
     case 'payments':
       // Read once per cold start (lib/aws/payment-webhook-secret.ts): GetSecretValue on this one secret.
@@ -67,4 +77,10 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       resources.ticketOutbox.grant(fn, 'sqs:GetQueueAttributes');
       return;
   }
+}
+
+/** Whoever picks or counts seats reads them from the occupancy snapshot. */
+function grantOccupancyRead(fn: TicketingFunction, resources: StatefulResources): void {
+  fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
+  resources.occupancy.grantReadData(fn);
 }

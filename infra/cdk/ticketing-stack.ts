@@ -6,6 +6,7 @@ import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { Messaging } from './messaging';
 import { Observability } from './observability';
+import { OccupancyWorkers } from './occupancy-workers';
 import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
@@ -40,6 +41,7 @@ export class TicketingStack extends Stack {
   readonly paymentWebhookSecret: PaymentWebhookSecret;
   readonly httpApi: TicketingHttpApi;
   readonly orderWorkers: OrderWorkers;
+  readonly occupancyWorkers: OccupancyWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly observability: Observability;
   readonly consoleSite: ConsoleSite | undefined;
@@ -57,6 +59,7 @@ export class TicketingStack extends Stack {
 
     const resources: StatefulResources = {
       ledger: this.ledger.table,
+      occupancy: this.ledger.occupancy,
       orders: this.orders.table,
       orderViews: this.orderViews.table,
       orderEvents: this.messaging.orderEvents,
@@ -92,6 +95,7 @@ export class TicketingStack extends Stack {
       logRemovalPolicy: removalPolicy,
       reserveConcurrency: props.reserveConcurrency,
     });
+    this.occupancyWorkers = new OccupancyWorkers(this, 'OccupancyWorkers', { resources, logRemovalPolicy: removalPolicy });
     this.ticketWorkers = new TicketWorkers(this, 'TicketWorkers', {
       orders: this.orders.table,
       orderViews: this.orderViews.table,
