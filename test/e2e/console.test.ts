@@ -286,7 +286,8 @@ describe('Web console: operator', () => {
     await expectAccessible(page);
 
     await page.locator('[data-action="ticketIssuer-down"]').click();
-    await expect(page.locator('[data-fault="ticketIssuer"] .state').textContent()).resolves.toBe('已停止');
+    // The switch shows the new state once POST /_local/faults has answered.
+    await page.locator('[data-fault="ticketIssuer"] .state', { hasText: '已停止' }).waitFor();
     const token = await cloud.token('zhao-liu');
     const serviceId = `${trainNo}_${tomorrow}`;
     const orderIds: string[] = [];
@@ -301,7 +302,7 @@ describe('Web console: operator', () => {
     await screenshot(page, '15-operator-issuer-down');
 
     await page.locator('[data-action="ticketIssuer-up"]').click();
-    await expect(page.locator('[data-fault="ticketIssuer"] .state').textContent()).resolves.toBe('正常');
+    await page.locator('[data-fault="ticketIssuer"] .state', { hasText: '正常' }).waitFor();
     await eventually(async () => expect(Number(await outboxVisible.textContent())).toBe(0), 90_000, 1_000);
     await eventually(
       async () => {
