@@ -7,6 +7,7 @@ import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { acknowledgeConsoleSiteFindings } from './console-site';
 import { findDeadLetterQueues, pathInStack } from './monitored-resources';
 import type { TicketingStack } from './ticketing-stack';
 
@@ -17,6 +18,7 @@ import type { TicketingStack } from './ticketing-stack';
 export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /healthz': 'Liveness probe for uptime checks and deploy smoke tests: answers 200 without touching any data.',
   'GET /readyz': 'Readiness probe for uptime checks: reports whether the ledger table, the order-events stream and the ticket outbox answer a metadata call (DescribeTable, DescribeStreamSummary, GetQueueAttributes); returns no data.',
+  'GET /stations': 'The stations of the published timetable, for the search form before sign-in: public as the timetable is, read-only, cached for 10 s per function instance and bounded by the stage throttle.',
   'GET /services': 'Timetable search: published services are public, as on 12306, so travellers search before signing in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/availability': 'Remaining seats of a published service are public, shown before sign-in; read-only and bounded by the stage throttle.',
   'GET /services/{serviceId}/seatmap': 'The seat map of a published service is public, shown before sign-in; read-only and bounded by the stage throttle.',
@@ -50,6 +52,7 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgePublicRoutes(stack);
   acknowledgeEdge(stack);
   acknowledgeInventoryCallers(stack);
+  if (stack.consoleSite) acknowledgeConsoleSiteFindings(stack.consoleSite);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   const keys = keyLogicalIds(constructs);

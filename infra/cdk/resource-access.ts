@@ -43,6 +43,7 @@ export type ResourceAccess =
   | 'ledger:read'
   | 'ledger:readWrite'
   | 'ledger:publish'
+  | 'ledger:stations'
   | 'occupancy:write'
   | 'readiness'
   | 'orderViews:get'
@@ -88,6 +89,11 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       // A service is its definition, one conditional put: its seats have no items until first held.
       fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       allow(fn, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn], { leadingKeys: ['SVC#*'] });
+      return;
+    case 'ledger:stations':
+      // GET /stations: the public reads, plus one Scan of the sparse byDate index (service items only).
+      grantAccess(fn, 'ledger:read', resources);
+      allow(fn, ['dynamodb:Scan'], [indexArn(ledger, INDEXES.ledgerByDate)]);
       return;
     case 'occupancy:write':
       // Only the snapshot's projector writes it: one item per coach.

@@ -1,7 +1,9 @@
 import { App, Tags } from 'aws-cdk-lib';
 import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from './api-edge';
 import { type ApiThrottles, DEFAULT_API_THROTTLES, type Throttle } from './api-throttles';
+import { ensureConsoleBuild } from '../ops/console-build';
 import { applyNagChecks } from './nag';
+import { PROJECT_ROOT } from './ticketing-function';
 import { TicketingStack } from './ticketing-stack';
 
 export interface TicketingAppOptions {
@@ -32,6 +34,8 @@ export interface TicketingApp {
 const DEFAULT_STAGE = 'dev';
 /** Where CloudFront-scope WAF web ACLs are created. */
 export const EDGE_REGION = 'us-east-1';
+/** `npm run deploy:localstack`'s stage. */
+const LOCALSTACK_STAGE = 'local';
 /** 12306's payment window. */
 const DEFAULT_HOLD_TTL_SECONDS = '1800';
 /**
@@ -82,6 +86,8 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
     paymentWebhookSecretArn: stringContext(app, 'paymentWebhookSecretArn'),
     // A new account's concurrency limit (10) leaves nothing to reserve: dev stages reserve only when asked.
     reserveConcurrency: booleanContext(app, 'reserveConcurrency', stage !== DEFAULT_STAGE),
+    // The console (S3 + CloudFront) is built and hosted unless `-c console=false`; LocalStack's stage has no CloudFront.
+    consoleBuildDir: booleanContext(app, 'console', stage !== LOCALSTACK_STAGE) ? ensureConsoleBuild(PROJECT_ROOT).dir : undefined,
     description: `Ticketing backend (${stage})`,
   });
   Tags.of(app).add('project', 'ticketing');

@@ -4,6 +4,7 @@ import { ApiEdge, type EdgeLimits } from './api-edge';
 import { API_ROUTES } from './api-routes';
 import type { ApiThrottles } from './api-throttles';
 import { DataKeys } from './data-keys';
+import { ConsoleSite } from './console-site';
 import { TicketingHttpApi } from './http-api';
 import { Identity } from './identity';
 import { InventoryCallers } from './inventory-callers';
@@ -35,6 +36,8 @@ export interface TicketingStackProps extends StackProps {
   readonly throttles: ApiThrottles;
   /** CloudFront and WAF in front of the API with these limits; none without. */
   readonly edge?: EdgeLimits;
+  /** The web console's static build, hosted behind CloudFront when given (infra/ops/console-build.ts). */
+  readonly consoleBuildDir?: string;
 }
 
 /** The whole backend: stateful resources first, then the functions and the API that use them. */
@@ -54,6 +57,7 @@ export class TicketingStack extends Stack {
   readonly ticketWorkers: TicketWorkers;
   readonly reconciliation: Reconciliation;
   readonly observability: Observability;
+  readonly consoleSite: ConsoleSite | undefined;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -93,6 +97,18 @@ export class TicketingStack extends Stack {
     this.inventoryCallers = new InventoryCallers(this, 'InventoryCallers', { api: this.httpApi.api, routes: API_ROUTES, stage: props.stage, namePrefix: props.namePrefix });
     if (props.edge) this.edge = new ApiEdge(this, 'Edge', { api: this.httpApi.api, routes: API_ROUTES, limits: props.edge, stage: props.stage });
 
+    this.consoleSite =
+      props.consoleBuildDir === undefined
+        ? undefined
+        : new ConsoleSite(this, 'Console', {
+            buildDir: props.consoleBuildDir,
+            httpApi: this.httpApi.api,
+            apiUrl: this.httpApi.url.replace(/\/$/, ''),
+            userPool: this.identity.userPool,
+            userPoolClient: this.identity.userPoolClient,
+            stage: props.stage,
+          });
+
     this.orderWorkers = new OrderWorkers(this, 'OrderWorkers', {
       resources,
       namePrefix: props.namePrefix,
@@ -122,6 +138,7 @@ export class TicketingStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.edge?.url ?? this.httpApi.url, description: 'Base URL of the API for clients: CloudFront and WAF in front of the HTTP API, unless -c edge=false' });
     new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.url, description: 'The HTTP API itself (execute-api): for SigV4-signed /inventory/* callers, and what CloudFront forwards to' });
+    if (this.consoleSite) new CfnOutput(this, 'ConsoleUrl', { value: this.consoleSite.url, description: 'The web console' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'PaymentWebhookSecretArn', {

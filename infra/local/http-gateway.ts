@@ -5,6 +5,7 @@ import type { JWTPayload } from 'jose';
 import { FunctionInvocationError } from './lambda-runtime';
 import { InvalidTokenError, LocalAuth } from './local-auth';
 import { LOCAL_ACCOUNT_ID } from './provision';
+import type { StaticSite } from './static-site';
 import type { RouteAuthorization, RouteSpec } from './topology';
 
 /**
@@ -39,6 +40,8 @@ export interface HttpGatewayOptions {
   localEndpoints?: Readonly<Record<string, LocalEndpoint>>;
   /** While this answers a response, /readyz answers it instead of the readiness function. */
   readinessHold?: () => GatewayResponse | undefined;
+  /** The web console: answers the GET requests no route takes. */
+  site?: StaticSite;
 }
 
 const API_ID = 'local';
@@ -96,7 +99,7 @@ export class HttpGateway {
     }
   }
 
-  private async respond(req: IncomingMessage): Promise<GatewayResponse> {
+  private async respond(req: IncomingMessage): Promise<GatewayResponse & { binary?: boolean }> {
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const queryStart = target.indexOf('?');
@@ -116,7 +119,10 @@ export class HttpGateway {
     }
 
     const match = matchRoute(this.routes, method, rawPath);
-    if (!match) return problem(404, 'not-found', 'Not Found', `no route for ${method} ${rawPath}`);
+    if (!match) {
+      const page = method === 'GET' ? await this.options.site?.respond(rawPath, req.headers.accept) : undefined;
+      return page ?? problem(404, 'not-found', 'Not Found', `no route for ${method} ${rawPath}`);
+    }
 
     const authorizer = await this.authorize(match.route.authorization, req.headers.authorization);
     if ('statusCode' in authorizer) return authorizer;

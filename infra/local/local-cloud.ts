@@ -20,6 +20,7 @@ import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } fr
 import { functionEnvironment, LOCAL_REGION, provision, type LocalResources } from './provision';
 import { QueuePoller, queueMappings } from './queue-poller';
 import { Scheduler } from './scheduler';
+import { StaticSite } from './static-site';
 import { DynamoDbStreamPoller, dynamoDbStreamMappings } from './stream-poller';
 import { readTopology, synthesizeApp, type FunctionSpec, type LocalTopology } from './topology';
 
@@ -48,6 +49,8 @@ export interface LocalCloudOptions {
    * proxy in front of each emulator (LOCAL_METER); GET /_local/metrics reports them.
    */
   meter?: boolean;
+  /** The web console's build directory, served at `/` (without it, `/` is a 404 like any unknown path). */
+  consoleDir?: string;
   /** Progress lines, and what the pollers and the scheduler report (retries, give-ups, function errors); silent by default. */
   log?: (line: string) => void;
 }
@@ -214,6 +217,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }),
       // A function that later fails a cold start (a new environment under load) makes /readyz 503, naming it.
       readinessHold: () => readinessHold ?? initFailureResponse(runtime.initFailures()),
+      ...(options.consoleDir === undefined ? {} : { site: new StaticSite(options.consoleDir, LOCAL_CONSOLE_CONFIG) }),
     });
     // /_local/pay reads `url` only when called, after this.
     const url: string = await gateway.listen(options.port ?? 0);
@@ -239,6 +243,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     throw error;
   }
 }
+
+/** The console's /config.json in the local cloud: the API on the same origin, sign-in through POST /_local/token. */
+const LOCAL_CONSOLE_CONFIG = { apiUrl: '', auth: { mode: 'local' } };
 
 const SEEDING: GatewayResponse = {
   statusCode: 503,

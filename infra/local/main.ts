@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../cdk/ticketing-function';
+import { ensureConsoleBuild } from '../ops/console-build';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { clientEnvironmentLines, localCloudSettings } from './local-settings';
 
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
   const options = localCloudSettings(process.argv.slice(2), process.env, join(PROJECT_ROOT, '.data'));
   const storage = options.dataDir === undefined ? 'in memory (--memory)' : `data in ${relative(process.cwd(), options.dataDir) || '.'}`;
   console.log(`Starting the local cloud, ${storage}${options.seed ? '' : ', no demo timetable'}…`);
-  cloud = await startLocalCloud({ ...options, log: (line) => console.log(`  ${line}`) });
+  const log = (line: string) => console.log(`  ${line}`);
+  // Built before the emulators start: Vite and the synthesis would otherwise share the CPU.
+  const consoleBuild = ensureConsoleBuild(PROJECT_ROOT, log);
+  cloud = await startLocalCloud({ ...options, consoleDir: consoleBuild.dir, log });
 
   const { timings } = cloud;
   const today = new Date().toISOString().slice(0, 10);
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     `Ready in ${ms(timings.total)} (synth ${ms(timings.synth)}, emulators ready at ${ms(timings.emulators)}, provision ${ms(timings.provision)}, seed ${ms(timings.seed)}).`,
   );
   console.log(`Local cloud listening on ${cloud.url}`);
+  console.log(`Web console: ${cloud.url}/`);
   console.log('Point `npm run redrive` and the AWS CLI at its emulators (Kinesis without the /_local/faults switch) with:');
   for (const line of clientEnvironmentLines(cloud.clientEnv)) console.log(`  ${line}`);
   console.log(`Try: curl -s '${cloud.url}/services?from=VNP&to=AOH&date=${today}'`);

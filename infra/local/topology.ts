@@ -209,7 +209,8 @@ const ASSET_PATH_METADATA = 'aws:asset:path';
  * left to `cdk synth`: the local cloud only reads the template.
  */
 export function synthesizeApp(options: { bundle: boolean; outdir?: string; context?: Record<string, unknown> }): SynthesizedApp {
-  const { app, stack } = createTicketingApp({ ...options, validate: false });
+  // The console's CloudFront site has no local counterpart: the gateway serves the console itself.
+  const { app, stack } = createTicketingApp({ ...options, validate: false, context: { console: false, ...options.context } });
   const assembly = app.synth();
   const template = assembly.getStackArtifact(stack.artifactId).template as CloudFormationTemplate;
   return { template, assemblyDir: assembly.directory };

@@ -5,7 +5,7 @@ import { createHoldSchema } from '../ledger/requests';
 import { confirmHoldResponseSchema, holdResponseSchema } from '../ledger/responses';
 import { createOrderSchema, paymentCallbackSchema } from '../orders/requests';
 import { cancelOrderResponseSchema, orderListResponseSchema, orderResponseSchema, paymentCallbackResponseSchema } from '../orders/responses';
-import { availabilityResponseSchema, publishServiceResponseSchema, searchServicesResponseSchema, seatMapResponseSchema } from '../timetable/responses';
+import { availabilityResponseSchema, publishServiceResponseSchema, searchServicesResponseSchema, seatMapResponseSchema, stationsResponseSchema } from '../timetable/responses';
 import { publishServiceSchema } from '../timetable/service';
 import { openApiDocumentResponseSchema } from './responses';
 
@@ -23,6 +23,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Liveness: livenessResponseSchema,
   Readiness: readinessResponseSchema,
   PublishedService: publishServiceResponseSchema,
+  StationList: stationsResponseSchema,
   ServiceSearch: searchServicesResponseSchema,
   Availability: availabilityResponseSchema,
   SeatMap: seatMapResponseSchema,

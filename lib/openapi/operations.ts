@@ -6,7 +6,7 @@ import { PAYMENT_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../orders
 import { createOrderHeadersSchema, createOrderSchema, listOrdersQuerySchema, orderPathSchema, paymentCallbackSchema } from '../orders/requests';
 import { cancelOrderResponseSchema, orderListResponseSchema, orderResponseSchema, paymentCallbackResponseSchema } from '../orders/responses';
 import { inventoryAvailabilityQuerySchema, rideQuerySchema, searchQuerySchema, seatMapQuerySchema, servicePathSchema } from '../timetable/requests';
-import { availabilityResponseSchema, publishServiceResponseSchema, searchServicesResponseSchema, seatMapResponseSchema } from '../timetable/responses';
+import { availabilityResponseSchema, publishServiceResponseSchema, searchServicesResponseSchema, seatMapResponseSchema, stationsResponseSchema } from '../timetable/responses';
 import { publishServiceSchema } from '../timetable/service';
 import { openApiDocumentResponseSchema } from './responses';
 import type { OperationDescription, RouteKey } from './types';
@@ -14,7 +14,7 @@ import type { OperationDescription, RouteKey } from './types';
 export const TAGS = [
   { name: 'health', description: 'Liveness and readiness probes.' },
   { name: 'documentation', description: 'This description of the API.' },
-  { name: 'timetable', description: 'Trains on dates: publish (admins), search, availability and seat maps (public).' },
+  { name: 'timetable', description: 'Trains on dates: publish (admins), stations, search, availability and seat maps (public).' },
   { name: 'inventory', description: 'Seat holds for internal callers: IAM-signed on AWS.' },
   { name: 'orders', description: "A traveller's orders: reserve, read, list, cancel." },
   { name: 'payments', description: "The payment provider's signed callbacks." },
@@ -79,6 +79,14 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
       200: { description: 'The identical service was already published.', body: publishServiceResponseSchema },
     },
     problems: ['validation', 'unauthorized', 'forbidden', 'conflict', 'payload-too-large'],
+  },
+  'GET /stations': {
+    operationId: 'listStations',
+    summary: 'Every station of a service departing today or later',
+    description: 'For station pickers: each code once, ordered by code, with the name its service gives it. "Today" is railway local time (Asia/Shanghai). May lag a publish by up to 10 s.',
+    tag: 'timetable',
+    responses: { 200: { description: 'The stations.', body: stationsResponseSchema } },
+    problems: [],
   },
   'GET /services': {
     operationId: 'searchServices',

@@ -28,6 +28,10 @@ export const availabilityResponseSchema = z.looseObject({
   classes: classesSchema,
 });
 
+export const stationsResponseSchema = z.looseObject({
+  stations: z.array(z.looseObject({ code: stationCode, name: stopSchema.shape.name })),
+});
+
 export const serviceSummarySchema = z.looseObject({
   serviceId: serviceIdSchema,
   trainNo: publishServiceSchema.shape.trainNo,

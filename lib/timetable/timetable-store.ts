@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_DATE_INDEX, ledgerKeys } from '../ledger/ledger-keys';
 import { ServiceConflictError } from './errors';
-import type { Service } from './service';
+import type { Service, Stop } from './service';
 
 type ServiceStatus = 'OPEN';
 
@@ -84,6 +84,32 @@ export class TimetableStore {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return services;
+  }
+
+  /**
+   * The stops of every open service departing on `date` or later. The byDate index
+   * holds service items only (seats, holds and claims have no gsi1pk), so this scan
+   * reads the timetable and nothing else.
+   */
+  async stopsOfServicesFrom(date: string): Promise<Stop[][]> {
+    const stops: Stop[][] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: BY_DATE_INDEX,
+          FilterExpression: 'gsi1pk >= :from AND #status = :open',
+          ProjectionExpression: 'stops',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':from': ledgerKeys.datePartition(date), ':open': 'OPEN' },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of (page.Items ?? []) as Pick<ServiceItem, 'stops'>[]) stops.push(item.stops);
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return stops;
   }
 }
 

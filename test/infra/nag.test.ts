@@ -112,7 +112,7 @@ describe('Validations: AwsSolutionsChecks', () => {
       const publicRoutes = acknowledgments.filter(({ id }) => id === 'AwsSolutions-APIG4');
 
       expect(publicRoutes.map(({ reason }) => reason.split(':')[0]).sort()).toEqual(
-        ['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /services', 'GET /services/{serviceId}/availability', 'GET /services/{serviceId}/seatmap', 'POST /payments/callback'].sort(),
+        ['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /stations', 'GET /services', 'GET /services/{serviceId}/availability', 'GET /services/{serviceId}/seatmap', 'POST /payments/callback'].sort(),
       );
       for (const { on } of publicRoutes) expect(on.node.path).toMatch(/\/Api\/HttpApi\/(GET|POST)--/);
     });

@@ -1,0 +1,317 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { railwayDate } from '../../lib/timetable/stations';
+import { launchBrowser, screenshot, seriousAccessibilityViolations } from '../helpers/browser';
+import { eventually } from '../helpers/eventually';
+import { type LocalCloudProcess, startLocalCloudProcess } from '../helpers/local-cloud';
+import { residentId } from '../helpers/resident-ids';
+import { nextTrainNo, smallService } from '../helpers/services';
+
+/**
+ * The web console in real headless Chromium against `npm start -- --memory`: one
+ * local cloud and one browser for the whole file; each test its own browser
+ * context (its own session storage, so its own sign-in). Screenshots of every
+ * screen go to test-artifacts/console/.
+ */
+let cloud: LocalCloudProcess;
+let browser: Browser;
+let admin: string;
+
+const DAY_MS = 86_400_000;
+/** Tomorrow in railway local time: today's early trains may have left already. */
+const tomorrow = railwayDate(Date.now() + DAY_MS);
+/** Passenger numbers unique across this file (one ID per passenger per service). */
+let passengers = 500;
+const passenger = () => ({ name: `旅客${++passengers}`, idNumber: residentId(passengers) });
+
+beforeAll(async () => {
+  // Assigned one by one: if the cloud fails to start, afterAll still closes the browser.
+  const launching = launchBrowser().then((launched) => (browser = launched));
+  cloud = await startLocalCloudProcess();
+  await launching;
+  admin = await cloud.token('ops', true);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.stop();
+}, 30_000);
+
+async function call(method: string, path: string, options: { token?: string; body?: unknown; accept?: string } = {}) {
+  const response = await fetch(`${cloud.url}${path}`, {
+    method,
+    headers: {
+      accept: options.accept ?? 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+  return { status: response.status, headers: response.headers, text, body: (isJson && text ? JSON.parse(text) : {}) as Record<string, any> };
+}
+
+async function publish(service: ReturnType<typeof smallService>): Promise<string> {
+  const published = await call('POST', '/admin/services', { token: admin, body: service });
+  expect(published.status).toBe(201);
+  return published.body.serviceId as string;
+}
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+}
+
+/** Signs in through the panel the page shows (locally: a name). */
+async function signInOnPage(page: Page, name: string, options: { admin?: boolean } = {}): Promise<void> {
+  const panel = page.locator('section.sign-in');
+  await panel.locator('input[name="sub"]').fill(name);
+  if (options.admin !== undefined) await panel.locator('input[name="admin"]').setChecked(options.admin);
+  await panel.locator('button[type="submit"]').click();
+}
+
+async function fillPassenger(page: Page, index: number, who: { name: string; idNumber: string }): Promise<void> {
+  await page.locator(`input[name="passenger-${index}-name"]`).fill(who.name);
+  await page.locator(`input[name="passenger-${index}-id"]`).fill(who.idNumber);
+}
+
+const rideUrl = (serviceId: string, seatClass = 'second', from = 'VNP', to = 'AOH') => `${cloud.url}/ride/${serviceId}?from=${from}&to=${to}&seatClass=${seatClass}`;
+
+describe('Web console: served by the local cloud', () => {
+  it('serves the console at /, its pages by path, and leaves the API routes alone', async () => {
+    const home = await call('GET', '/', { accept: 'text/html' });
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(home.text).toContain('<div id="app">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(home.text)?.[1];
+    expect(script).toBeDefined();
+    const asset = await call('GET', script ?? '', { accept: '*/*' });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+
+    expect((await call('GET', '/my-orders/o-1', { accept: 'text/html' })).text).toBe(home.text);
+    expect((await call('GET', '/config.json')).body).toEqual({ apiUrl: '', auth: { mode: 'local' } });
+    // An API route keeps answering as the API, whatever the browser accepts.
+    expect(await call('GET', '/orders', { accept: 'text/html' })).toMatchObject({ status: 401, body: { type: '/problems/unauthorized' } });
+    expect(await call('GET', '/no-such-thing')).toMatchObject({ status: 404, body: { type: '/problems/not-found' } });
+    expect((await call('GET', '/..%2f..%2fpackage.json', { accept: '*/*' })).status).toBe(404);
+  });
+
+  it('GET /stations lists the seeded stations and, within its 10 s cache, a newly published one', async () => {
+    const listed = await call('GET', '/stations');
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(listed.body.stations).toEqual(expect.arrayContaining([{ code: 'VNP', name: 'Beijing South' }, { code: 'AOH', name: 'Shanghai Hongqiao' }]));
+
+    const service = smallService({ date: tomorrow });
+    service.stops[1] = { station: 'XZE', name: 'Xuzhou East', arrives: '09:35', departs: '09:37' };
+    await publish(service);
+    await eventually(async () => expect((await call('GET', '/stations')).body.stations).toContainEqual({ code: 'XZE', name: 'Xuzhou East' }), 20_000, 1_000);
+  });
+});
+
+describe('Web console: traveller', () => {
+  it('searches, picks a seat letter on the seat map, signs in, orders, pays and gets the ticket; then lists the order', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${cloud.url}/`);
+    await page.locator('select[name="from"]').waitFor();
+    await screenshot(page, '01-home');
+    await expectAccessible(page);
+
+    await page.locator('input[name="date"]').fill(tomorrow);
+    await page.locator('.search-form button[type="submit"]').click();
+    const row = page.locator(`tr[data-service="G1_${tomorrow}"]`);
+    await row.waitFor();
+    await screenshot(page, '02-search-results');
+    await expectAccessible(page);
+
+    await row.locator('a[href*="seatClass=second"]').click();
+    await page.locator('.seat-map .coach').first().waitFor();
+    await page.locator('.coach').first().locator('[data-letter="F"] .letter').click();
+    await expect(page.locator('.chosen').textContent()).resolves.toContain('F');
+    const traveller = passenger();
+    await fillPassenger(page, 0, traveller);
+    await screenshot(page, '03-seat-map');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: '提交订单' }).click();
+    await page.locator('section.sign-in').waitFor();
+    await signInOnPage(page, 'li-lei');
+    await page.waitForURL(/\/my-orders\//);
+    const orderId = page.url().split('/').pop() ?? '';
+    await expect(page.locator('.status-badge').first().getAttribute('data-status')).resolves.toBe('RESERVED');
+    await expect(page.locator('[role="timer"]').textContent()).resolves.toMatch(/\d\d:\d\d/);
+    await screenshot(page, '04-order-reserved');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: /立即支付/ }).click();
+    await page.locator('.ticket').waitFor({ timeout: 90_000 });
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    await expect(page.locator('.ticket').textContent()).resolves.toMatch(new RegExp(`${traveller.name}.*\\d\\dF`));
+    await screenshot(page, '05-tickets');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: '我的订单' }).click();
+    await page.locator(`tr[data-order="${orderId}"]`).waitFor();
+    await screenshot(page, '06-my-orders');
+    await expectAccessible(page);
+    await context.close();
+  }, 240_000);
+
+  it('pages through the order list ten at a time', async () => {
+    const token = await cloud.token('han-meimei');
+    const serviceId = await publish(smallService({ date: tomorrow, rows: 4 }));
+    for (let i = 0; i < 11; i++) {
+      const order = await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } });
+      expect(order.status).toBe(201);
+    }
+    const { context, page } = await newPage();
+    await page.goto(`${cloud.url}/my-orders`);
+    await signInOnPage(page, 'han-meimei');
+
+    await eventually(async () => expect(await page.locator('tr[data-order]').count()).toBe(10), 30_000, 1_000).catch(async () => {
+      await page.reload();
+      await page.locator('tr[data-order]').first().waitFor();
+    });
+    await expect(page.getByRole('button', { name: '上一页' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: '下一页' }).click();
+    await eventually(async () => expect(await page.locator('tr[data-order]').count()).toBe(1), 10_000, 250);
+    await expect(page.locator('.pager').textContent()).resolves.toContain('第 2 页');
+    await screenshot(page, '07-my-orders-page-2');
+    await context.close();
+  });
+
+  it('refuses a bad ID number inline, before anything is sent, and shows the API refusing a duplicate passenger', async () => {
+    const { context, page } = await newPage();
+    const serviceId = await publish(smallService({ date: tomorrow }));
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') requests.push(request.url());
+    });
+    await page.goto(rideUrl(serviceId));
+    await page.locator('.seat-map').waitFor();
+
+    await fillPassenger(page, 0, { name: '王五', idNumber: '110101199003070012' });
+    await page.getByRole('button', { name: '提交订单' }).click();
+    await expect(page.locator('#passenger-0-id-error').textContent()).resolves.toContain('校验位不正确');
+    await expect(page.locator('input[name="passenger-0-id"]').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(requests).toEqual([]);
+    await screenshot(page, '08-bad-id-number');
+
+    const traveller = passenger();
+    const token = await cloud.token('wang-wu');
+    expect((await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [traveller] } })).status).toBe(201);
+    await fillPassenger(page, 0, traveller);
+    await page.getByRole('button', { name: '提交订单' }).click();
+    await signInOnPage(page, 'wang-wu');
+    const problem = page.locator('form [role="alert"].problem');
+    await problem.waitFor();
+    await expect(problem.textContent()).resolves.toMatch(/该乘车人已有本车次的车票或占座[\s\S]*409/);
+    await screenshot(page, '09-duplicate-passenger');
+    await context.close();
+  });
+
+  it('shows a sold-out ride as such in the search, and the API refusing an order for it', async () => {
+    const service = smallService({ date: tomorrow, rows: 1, letters: ['A'] });
+    const serviceId = await publish(service);
+    const token = await cloud.token('zhang-san');
+    expect((await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } })).status).toBe(201);
+
+    const { context, page } = await newPage();
+    const row = page.locator(`tr[data-service="${serviceId}"]`);
+    // The search reads an occupancy snapshot that may lag a hold by up to 2 s.
+    await eventually(
+      async () => {
+        await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
+        await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
+      },
+      30_000,
+      1_000,
+    );
+    await expect(row.locator('a.book').count()).resolves.toBe(0);
+    await screenshot(page, '10-sold-out-search');
+
+    await page.goto(rideUrl(serviceId));
+    await page.locator('.seat-map').waitFor();
+    await expect(page.locator('[data-seat="1A"], [data-seat="01A"]').first().isDisabled()).resolves.toBe(true);
+    await fillPassenger(page, 0, passenger());
+    await page.getByRole('button', { name: '提交订单' }).click();
+    await signInOnPage(page, 'zhang-san');
+    const problem = page.locator('form [role="alert"].problem');
+    await problem.waitFor();
+    await expect(problem.textContent()).resolves.toMatch(/余票不足，已售完[\s\S]*409/);
+    await screenshot(page, '11-sold-out-order');
+    await context.close();
+  });
+
+  it('speaks English on request and says so when the API cannot be reached', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
+    await page.locator(`tr[data-service="G3_${tomorrow}"]`).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Search trains');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator(`tr[data-service="G3_${tomorrow}"]`).textContent()).resolves.toContain('Beijing South');
+    await screenshot(page, '12-search-results-en');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '中文' }).click();
+
+    await context.route('**/services?**', (route) => route.abort('connectionrefused'));
+    await page.locator('.search-form button[type="submit"]').click();
+    await page.locator('.api-down').waitFor();
+    await expect(page.locator('.api-down').textContent()).resolves.toContain('无法连接服务器');
+    await screenshot(page, '13-api-down');
+    await context.close();
+  });
+});
+
+describe('Web console: operator', () => {
+  it('publishes a train from the form, then takes the ticket issuer down and up while paid orders pile up and drain', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${cloud.url}/operator`);
+    await signInOnPage(page, 'ops-console', { admin: true });
+    await page.locator('input[name="trainNo"]').waitFor();
+    const trainNo = nextTrainNo().replace(/^G/, 'D');
+    await page.locator('input[name="trainNo"]').fill(trainNo);
+    await page.locator('input[name="date"]').fill(tomorrow);
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    await expect(page.locator('.success').textContent()).resolves.toContain(`${trainNo}_${tomorrow}`);
+    await page.locator('tr[data-queue="ticket-outbox"]').waitFor();
+    await screenshot(page, '14-operator-published');
+    await expectAccessible(page);
+
+    await page.locator('[data-action="ticketIssuer-down"]').click();
+    // The switch shows the new state once POST /_local/faults has answered.
+    await page.locator('[data-fault="ticketIssuer"] .state', { hasText: '已停止' }).waitFor();
+    const token = await cloud.token('zhao-liu');
+    const serviceId = `${trainNo}_${tomorrow}`;
+    const orderIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const order = await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } });
+      expect(order.status).toBe(201);
+      expect((await call('POST', '/_local/pay', { body: { orderId: order.body.orderId } })).body.status).toBe('PAID');
+      orderIds.push(order.body.orderId as string);
+    }
+    const outboxVisible = page.locator('tr[data-queue="ticket-outbox"] .visible');
+    await eventually(async () => expect(Number(await outboxVisible.textContent())).toBeGreaterThanOrEqual(3), 60_000, 1_000);
+    await screenshot(page, '15-operator-issuer-down');
+
+    await page.locator('[data-action="ticketIssuer-up"]').click();
+    await page.locator('[data-fault="ticketIssuer"] .state', { hasText: '正常' }).waitFor();
+    await eventually(async () => expect(Number(await outboxVisible.textContent())).toBe(0), 90_000, 1_000);
+    await eventually(
+      async () => {
+        for (const orderId of orderIds) expect((await call('GET', `/orders/${orderId}`, { token })).body.status).toBe('TICKETED');
+      },
+      60_000,
+      1_000,
+    );
+    await screenshot(page, '16-operator-issuer-up');
+    await context.close();
+  }, 300_000);
+});
