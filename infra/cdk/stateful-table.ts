@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, CfnTable, ProjectionType, type StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { TTL_ATTRIBUTE } from '../../lib/lifecycle/ttl';
 
 export interface StatefulTableProps {
   /** Fixed, so a refactor of the construct tree can never replace a retained table. */
@@ -14,8 +15,9 @@ export interface StatefulTableProps {
 
 /**
  * A table as every table here is kept: `pk`/`sk` strings, billed per request,
- * point-in-time recovery on, and retained with deletion protection unless the
- * stage is ephemeral.
+ * point-in-time recovery on, items expiring by their `ttl` attribute (epoch
+ * seconds, lib/lifecycle/ttl.ts; an item without one never expires), and
+ * retained with deletion protection unless the stage is ephemeral.
  */
 export function statefulTable(scope: Construct, id: string, props: StatefulTableProps): Table {
   const table = new Table(scope, id, {
@@ -24,6 +26,7 @@ export function statefulTable(scope: Construct, id: string, props: StatefulTable
     billingMode: BillingMode.PAY_PER_REQUEST,
     ...(props.stream ? { stream: props.stream } : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: TTL_ATTRIBUTE,
     deletionProtection: !props.ephemeral,
     removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
   });

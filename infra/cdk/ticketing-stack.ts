@@ -16,6 +16,7 @@ import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
+import { TableBackups } from './table-backups';
 
 export interface TicketingStackProps extends StackProps {
   /** dev, staging, prod…: names the API and the stack. */
@@ -49,6 +50,7 @@ export class TicketingStack extends Stack {
   readonly orderWorkers: OrderWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly reconciliation: Reconciliation;
+  readonly backups: TableBackups;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
@@ -58,6 +60,7 @@ export class TicketingStack extends Stack {
     this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
     this.orders = new OrdersTable(this, 'Orders', { ephemeral: props.ephemeral });
     this.orderViews = new OrderViewTable(this, 'OrderViews', { ephemeral: props.ephemeral });
+    this.backups = new TableBackups(this, 'Backups', { tables: [this.ledger.table, this.orders.table, this.orderViews.table], ephemeral: props.ephemeral });
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
     this.paymentWebhookSecret = new PaymentWebhookSecret(this, 'PaymentWebhook', { existingSecretArn: props.paymentWebhookSecretArn, ephemeral: props.ephemeral });

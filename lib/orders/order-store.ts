@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../ledger/seat-ledger';
+import { idempotencyRecordTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { OrderVersionConflictError } from './errors';
 import type { Order } from './order';
-import { OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
+import { ORDER_SK, OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -52,6 +53,18 @@ export class OrderStore {
     return (page.Items ?? []).map(fromItem);
   }
 
+  /** Every order of the table, a page at a time (a Scan: for operator tools, never a function). */
+  async *allOrders(pageSize = 100): AsyncGenerator<Order[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({ TableName: this.tableName, FilterExpression: 'sk = :order', ExpressionAttributeValues: { ':order': ORDER_SK }, Limit: pageSize, ExclusiveStartKey }),
+      );
+      yield (page.Items ?? []).map(fromItem);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.idempotency(userId, key), ConsistentRead: true }));
     return Item ? { requestHash: String(Item.requestHash), orderId: String(Item.orderId), response: Item.response } : undefined;
@@ -66,7 +79,7 @@ export class OrderStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...orderKeys.idempotency(userId, key), ...record, userId },
+        Item: { ...orderKeys.idempotency(userId, key), ...record, userId, [TTL_ATTRIBUTE]: idempotencyRecordTtl(new Date()) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };

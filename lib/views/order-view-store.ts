@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequestError } from '../domain-error';
 import type { Order } from '../orders';
+import { finishedOrderViewTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
+import { isFinal } from '../orders/order-status';
 import { type OrderView, toView } from '../orders/order-view';
 
 /**
@@ -97,6 +99,8 @@ function toItem(order: Order): Record<string, unknown> {
     updatedAt: order.updatedAt,
     // What travellers are shown; tickets exist only on a TICKETED order, a final state.
     ...toView(order),
+    // A finished order's view expires after the retention policy; one still in play never does.
+    ...(isFinal(order.status) ? { [TTL_ATTRIBUTE]: finishedOrderViewTtl(new Date(order.updatedAt)) } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ describe('Function: readTopology', () => {
           ],
           localSecondaryIndexes: [],
           streamViewType: undefined,
-          timeToLiveAttribute: undefined,
+          timeToLiveAttribute: 'ttl',
         },
       ]);
     });
