@@ -27,26 +27,22 @@ export class OrderStore {
 
   /** RESERVED orders whose payment window closed before `nowIso`, one shard page at a time. */
   async overdue(shard: number, nowIso: string, limit: number): Promise<Order[]> {
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: OVERDUE_INDEX,
-        KeyConditionExpression: 'overduePk = :shard AND overdueSk <= :now',
-        ExpressionAttributeValues: { ':shard': orderKeys.overdueShard(shard), ':now': nowIso },
-        Limit: limit,
-      }),
-    );
-    return (page.Items ?? []).map(fromItem);
+    return this.#shardUpTo(OVERDUE_INDEX, 'overdue', orderKeys.overdueShard(shard), nowIso, limit);
   }
 
   /** PAID orders that were paid at or before `beforeIso` (and are still PAID), one shard page at a time. */
   async paidBefore(shard: number, beforeIso: string, limit: number): Promise<Order[]> {
+    return this.#shardUpTo(PAID_INDEX, 'paid', orderKeys.paidShard(shard), beforeIso, limit);
+  }
+
+  /** One page of a sparse, sharded index (`<prefix>Pk` = shard, `<prefix>Sk` ≤ bound). */
+  async #shardUpTo(indexName: string, prefix: 'overdue' | 'paid', shardKey: string, bound: string, limit: number): Promise<Order[]> {
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: PAID_INDEX,
-        KeyConditionExpression: 'paidPk = :shard AND paidSk <= :before',
-        ExpressionAttributeValues: { ':shard': orderKeys.paidShard(shard), ':before': beforeIso },
+        IndexName: indexName,
+        KeyConditionExpression: `${prefix}Pk = :shard AND ${prefix}Sk <= :now`,
+        ExpressionAttributeValues: { ':shard': shardKey, ':now': bound },
         Limit: limit,
       }),
     );
