@@ -8,6 +8,8 @@ import type { TicketingFunction } from './ticketing-function';
 /** The stateful resources functions may be given access to. */
 export interface StatefulResources {
   readonly ledger: ITable;
+  /** The ledger's occupancy snapshot, one item per coach. */
+  readonly occupancy: ITable;
   readonly orders: ITable;
   readonly orderViews: ITable;
   readonly orderEvents: IStream;
@@ -31,7 +33,7 @@ export interface OrderSettings {
 export type ResourceAccess =
   | 'ledger:read'
   | 'ledger:readWrite'
-  | 'ledger:publish'
+  | 'occupancy:write'
   | 'readiness'
   | 'orderViews:get'
   | 'orderViews:list'
@@ -62,16 +64,18 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       allow(fn, READ, [ledger.tableArn], { leadingKeys: PUBLIC_LEDGER_KEY_PREFIXES.map((prefix) => `${prefix}*`) });
       allow(fn, ['dynamodb:Query'], [indexArn(ledger, INDEXES.ledgerByDate)]);
+      grantOccupancyRead(fn, resources);
       return;
     case 'ledger:readWrite':
       fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       allow(fn, [...READ, ...WRITE], [ledger.tableArn]);
       allow(fn, ['dynamodb:Query'], [indexArn(ledger, INDEXES.ledgerByDate)]);
+      grantOccupancyRead(fn, resources);
       return;
-    case 'ledger:publish':
-      // A new service's seats are written in batches (lib/ledger/write-all.ts): the only BatchWriteItem anywhere.
-      grantAccess(fn, 'ledger:readWrite', resources);
-      allow(fn, ['dynamodb:BatchWriteItem'], [ledger.tableArn]);
+    case 'occupancy:write':
+      // Only the snapshot's projector writes it.
+      fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
+      allow(fn, [...READ, 'dynamodb:PutItem'], [resources.occupancy.tableArn]);
       return;
     case 'orderViews:get':
       // Travellers read the read model, never the orders table; one view item by order id.
@@ -90,6 +94,7 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       fn.addEnvironment('HOLD_TTL_SECONDS', String(resources.settings.holdTtlSeconds));
       allow(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [orders.tableArn]);
       allow(fn, [...READ, ...WRITE], [ledger.tableArn]);
+      grantOccupancyRead(fn, resources);
       return;
     case 'orders:expire':
       // The sweeper: the order flow, plus the sparse index of RESERVED orders by expiry.
@@ -129,3 +134,9 @@ export function allow(fn: IGrantable, actions: string[], resources: string[], op
 }
 
 export const indexArn = (table: ITable, indexName: string): string => `${table.tableArn}/index/${indexName}`;
+
+/** Whoever picks or counts seats reads them from the occupancy snapshot. */
+function grantOccupancyRead(fn: TicketingFunction, resources: StatefulResources): void {
+  fn.addEnvironment('OCCUPANCY_TABLE_NAME', resources.occupancy.tableName);
+  allow(fn, READ, [resources.occupancy.tableArn]);
+}

@@ -8,6 +8,7 @@ import { Identity } from './identity';
 import { InventoryCallers } from './inventory-callers';
 import { Messaging } from './messaging';
 import { Observability } from './observability';
+import { OccupancyWorkers } from './occupancy-workers';
 import { OrderWorkers } from './order-workers';
 import { OrdersTable } from './orders-table';
 import { OrderViewTable } from './order-view-table';
@@ -48,6 +49,7 @@ export class TicketingStack extends Stack {
   readonly edge?: ApiEdge;
   readonly inventoryCallers: InventoryCallers;
   readonly orderWorkers: OrderWorkers;
+  readonly occupancyWorkers: OccupancyWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly reconciliation: Reconciliation;
   readonly backups: TableBackups;
@@ -67,6 +69,7 @@ export class TicketingStack extends Stack {
 
     const resources: StatefulResources = {
       ledger: this.ledger.table,
+      occupancy: this.ledger.occupancy,
       orders: this.orders.table,
       orderViews: this.orderViews.table,
       orderEvents: this.messaging.orderEvents,
@@ -93,6 +96,7 @@ export class TicketingStack extends Stack {
       logRemovalPolicy: removalPolicy,
       reserveConcurrency: props.reserveConcurrency,
     });
+    this.occupancyWorkers = new OccupancyWorkers(this, 'OccupancyWorkers', { resources, logRemovalPolicy: removalPolicy });
     this.ticketWorkers = new TicketWorkers(this, 'TicketWorkers', {
       orders: this.orders.table,
       orderViews: this.orderViews.table,
@@ -106,7 +110,7 @@ export class TicketingStack extends Stack {
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       orders: this.orders.table,
       ticketOutbox: this.messaging.ticketOutbox,
-      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer],
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector],
       logRemovalPolicy: removalPolicy,
     });
 

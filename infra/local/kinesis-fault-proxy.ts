@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeProxy, listenOnLoopback, upstreamRequestOptions } from './proxy-server';
 
 /**
  * A pass-through HTTP proxy in front of kinesis-local that can make Kinesis
@@ -45,11 +45,7 @@ export class KinesisFaultProxy {
   /** Listens on 127.0.0.1 (a free port) and forwards to `upstream`, e.g. kinesis-local's plain HTTP endpoint. */
   static async start(upstream: string): Promise<KinesisFaultProxy> {
     const proxy = new KinesisFaultProxy(new URL(upstream));
-    await new Promise<void>((resolve, reject) => {
-      proxy.server.once('error', reject);
-      proxy.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    proxy.listeningUrl = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}`;
+    proxy.listeningUrl = await listenOnLoopback(proxy.server);
     return proxy;
   }
 
@@ -70,15 +66,11 @@ export class KinesisFaultProxy {
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    this.agent.destroy();
-    await closed;
+    await closeProxy(this.server, this.agent);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = req.url ?? '/';
-    if (!this.publishing && isPublish(req.headers, path)) {
+    if (!this.publishing && isPublish(req.headers, req.url ?? '/')) {
       // Read the body first, so that the connection stays usable for the client's retry.
       req.resume();
       req.once('end', () =>
@@ -89,21 +81,10 @@ export class KinesisFaultProxy {
       );
       return;
     }
-    const upstreamRequest = request(
-      {
-        protocol: this.upstream.protocol,
-        hostname: this.upstream.hostname,
-        port: this.upstream.port,
-        method: req.method,
-        path,
-        headers: { ...req.headers, host: this.upstream.host },
-        agent: this.agent,
-      },
-      (upstreamResponse) => {
-        res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-        upstreamResponse.pipe(res);
-      },
-    );
+    const upstreamRequest = request(upstreamRequestOptions(this.upstream, this.agent, req), (upstreamResponse) => {
+      res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+      upstreamResponse.pipe(res);
+    });
     upstreamRequest.once('error', (error) => {
       if (res.headersSent) {
         res.destroy(error);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './provision';
@@ -8,8 +9,19 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './provision';
  * Runs functions the way Lambda does: each execution environment is a worker
  * thread with its own process.env and module state, that loads the function's
  * bundle once (the cold start) and then serves one invocation at a time. A
- * function scales out to a few environments under concurrent load, and an
- * environment that times out or crashes is thrown away, as Lambda does.
+ * function scales out on demand, one environment per concurrent invocation,
+ * reuses an idle one before starting another, and an environment idle for a
+ * while is shut down; one that times out or crashes is thrown away, as Lambda does.
+ *
+ * Concurrency is bounded as an account is: all functions share `maxConcurrency`
+ * (LOCAL_MAX_CONCURRENCY), less what functions reserve; a function with reserved
+ * concurrency runs at most that many at once, in room no other function takes.
+ * Past the bound, invocations wait in order (Lambda would throttle them; a local
+ * caller would rather wait). The bound counts environments, busy or idle, since
+ * each costs memory: a new one replaces the longest-idle one of another function.
+ * Cold starts are CPU-bound, so at most one per core runs at a time: a burst of
+ * them would otherwise starve each other past the init timeout, and meanwhile a
+ * waiting invocation takes whichever environment of its function frees up first.
  */
 export interface LambdaFunctionDefinition {
   /** The function's name (locally its logical id). */
@@ -22,11 +34,42 @@ export interface LambdaFunctionDefinition {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memorySize: number;
+  /** ReservedConcurrentExecutions: at most this many at once, out of the shared bound. */
+  reservedConcurrency?: number;
 }
 
 export interface LambdaRuntimeOptions {
-  /** Execution environments per function. @default 4 */
+  /** Environments at once across all functions (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY */
   maxConcurrency?: number;
+  /** An environment idle this long is shut down. @default 5 minutes */
+  idleTimeoutMs?: number;
+}
+
+/** What one function did since the runtime started; GET /_local/metrics reports it. */
+export interface FunctionMetrics {
+  name: string;
+  memorySize: number;
+  /** Its own bound (reserved concurrency), or the shared one. */
+  concurrencyLimit: number;
+  reservedConcurrency?: number;
+  invocations: number;
+  /** Invocations that ended in a function error (handler error, timeout, crash). */
+  errors: number;
+  /** Environments started (cold starts), and the milliseconds their init took together. */
+  coldStarts: number;
+  initDurationMs: number;
+  /** Summed handler time, and summed as Lambda bills it (each invocation rounded up to 1 ms). */
+  durationMs: number;
+  billedDurationMs: number;
+  /** What its environments wrote to stdout and stderr, which Lambda sends to CloudWatch Logs. */
+  logBytes: number;
+  /** Invocations that had to wait (for room under the bound, or for a cold start to begin), and how long they waited together. */
+  queued: number;
+  queuedMs: number;
+  /** Environments now (busy or idle), invocations running now, and the most that ever ran at once. */
+  environments: number;
+  running: number;
+  peakRunning: number;
 }
 
 /** Serialized as Lambda reports a function error: errorType, errorMessage, trace. */
@@ -47,43 +90,163 @@ export class UnknownFunctionError extends Error {
   override readonly name = 'UnknownFunctionError';
 }
 
-const DEFAULT_MAX_CONCURRENCY = 4;
+/** A bound that leaves a function nothing, or no room for the unreserved ones. */
+export class ConcurrencyConfigurationError extends Error {
+  override readonly name = 'ConcurrencyConfigurationError';
+}
+
+/**
+ * 16 environments per core (32 on a 2-core machine). Each is a V8 isolate with the
+ * function's bundle loaded (30-45 MB) and costs a cold start of 0.4-0.7 s of CPU,
+ * on cores the emulators, the runner and a load generator share. An invocation
+ * spends most of its time waiting on the emulators, so 16 per core keep the
+ * cores busy (32 envs at ~50 ms each serve over 600 invocations/s, more than
+ * DynamoDB Local's few hundred transactions/s) for ~1.5 GB and ~15 s of cold
+ * starts; more would mostly add memory and cold starts.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 16 * availableParallelism();
+/** Lambda's default account concurrency: a higher local bound would only hide a problem. */
+export const MAX_CONCURRENCY_LIMIT = 1000;
+const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 /** Lambda gives a function's init phase 10 s, apart from its timeout. */
 const INIT_TIMEOUT_MS = 10_000;
 
 export class LambdaRuntime {
-  private readonly pools: Map<string, FunctionPool>;
+  private readonly functions: Map<string, FunctionPool>;
+  private readonly room: Room;
 
   constructor(definitions: readonly LambdaFunctionDefinition[], options: LambdaRuntimeOptions = {}) {
     const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-    this.pools = new Map(definitions.map((definition) => [definition.name, new FunctionPool(definition, maxConcurrency)]));
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new ConcurrencyConfigurationError(`maxConcurrency must be a whole number of at least 1, got ${maxConcurrency}`);
+    const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const reserved = definitions.filter((definition) => definition.reservedConcurrency !== undefined);
+    for (const { name, reservedConcurrency } of reserved) {
+      if (!Number.isInteger(reservedConcurrency) || (reservedConcurrency as number) < 1) {
+        throw new ConcurrencyConfigurationError(`${name}: reserved concurrency must be a whole number of at least 1, got ${reservedConcurrency}`);
+      }
+    }
+    const totalReserved = reserved.reduce((sum, definition) => sum + (definition.reservedConcurrency ?? 0), 0);
+    const unreserved = maxConcurrency - totalReserved;
+    // As Lambda, reservations come out of the bound and must leave some for the functions that reserve nothing.
+    const needed = totalReserved + (reserved.length < definitions.length ? 1 : 0);
+    if (needed > maxConcurrency) {
+      throw new ConcurrencyConfigurationError(
+        `the functions reserve ${totalReserved} concurrent executions, which leaves too few of ${maxConcurrency} for the others: set LOCAL_MAX_CONCURRENCY to at least ${needed}`,
+      );
+    }
+    this.room = new Room(availableParallelism());
+    const shared = new ConcurrencyPool(unreserved, this.room);
+    this.functions = new Map(
+      definitions.map((definition) => {
+        const pool = definition.reservedConcurrency === undefined ? shared : new ConcurrencyPool(definition.reservedConcurrency, this.room);
+        return [definition.name, new FunctionPool(definition, pool, idleTimeoutMs)];
+      }),
+    );
   }
 
   /** Invokes synchronously (RequestResponse): the handler's result, or a FunctionInvocationError. */
   async invoke(functionName: string, event: unknown): Promise<unknown> {
-    const pool = this.pools.get(functionName);
+    const pool = this.functions.get(functionName);
     if (!pool) throw new UnknownFunctionError(`no function named ${functionName}`);
     return JSON.parse(await pool.invoke(JSON.stringify(event))) as unknown;
   }
 
+  /** Every function's counters, in the order of the definitions. */
+  metrics(): FunctionMetrics[] {
+    return [...this.functions.values()].map((pool) => pool.metrics());
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
+    this.room.stop();
+    await Promise.all([...this.functions.values()].map((pool) => pool.stop()));
+  }
+}
+
+/**
+ * Where invocations wait for an environment, whatever bounds them (their pool or
+ * the cold starts under way): every change of room wakes them all to look again,
+ * so a waiter of one pool never sleeps through room made in another. They look
+ * in order of how many environments their function has busy, fewest first, then
+ * in the order they came: a function flooded with requests does not keep one
+ * that asks now and then (a payment callback, a publish) waiting behind its backlog.
+ */
+class Room {
+  /** Cold starts under way, across every function. */
+  starting = 0;
+  private waiting: Array<{ wake: () => void; busy: () => number }> = [];
+  private stopped = false;
+
+  constructor(readonly maxStarting: number) {}
+
+  /** Resolves when room may have been made; `busy` says how many environments the waiter's function has busy now. */
+  wait(busy: () => number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((wake) => this.waiting.push({ wake, busy }));
+  }
+
+  changed(): void {
+    const waiters = this.waiting.splice(0).map((waiter) => ({ ...waiter, busyNow: waiter.busy() }));
+    // A stable sort: the order they came among waiters of functions equally busy.
+    waiters.sort((a, b) => a.busyNow - b.busyNow);
+    for (const { wake } of waiters) wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.changed();
+  }
+}
+
+/** Room for environments, shared by the functions that draw on it: the account's unreserved concurrency, or one function's reservation. */
+class ConcurrencyPool {
+  /** Environments alive (starting, busy or idle) of every function drawing on the pool. */
+  environments = 0;
+  readonly members: FunctionPool[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly room: Room,
+  ) {}
+
+  /** Whether a new environment may start now, shutting down the longest-idle one of the pool if that makes room. */
+  makeRoom(): boolean {
+    if (this.room.starting >= this.room.maxStarting) return false;
+    return this.environments < this.limit || this.evictLongestIdle();
+  }
+
+  private evictLongestIdle(): boolean {
+    let oldest: { pool: FunctionPool; environment: ExecutionEnvironment } | undefined;
+    for (const pool of this.members) {
+      const candidate = pool.longestIdle();
+      if (candidate && (!oldest || candidate.idleSince < oldest.environment.idleSince)) oldest = { pool, environment: candidate };
+    }
+    if (!oldest) return false;
+    oldest.pool.retire(oldest.environment);
+    return true;
   }
 }
 
 class FunctionPool {
+  /** Most recently used last. */
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
-  private readonly waiting: Array<() => void> = [];
   private stopped = false;
+  private readonly counters = { invocations: 0, errors: 0, logBytes: 0, coldStarts: 0, initDurationMs: 0, durationMs: 0, billedDurationMs: 0, queued: 0, queuedMs: 0, running: 0, peakRunning: 0 };
 
   constructor(
     private readonly definition: LambdaFunctionDefinition,
-    private readonly maxConcurrency: number,
-  ) {}
+    private readonly pool: ConcurrencyPool,
+    private readonly idleTimeoutMs: number,
+  ) {
+    pool.members.push(this);
+  }
 
   async invoke(payload: string): Promise<string> {
     const environment = await this.acquire();
+    const counters = this.counters;
+    counters.invocations++;
+    counters.running++;
+    counters.peakRunning = Math.max(counters.peakRunning, counters.running);
     const awsRequestId = randomUUID();
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
@@ -95,59 +258,116 @@ class FunctionPool {
         reject(new FunctionInvocationError(this.definition.name, 'Sandbox.Timedout', `${awsRequestId} Task timed out after ${seconds} seconds`));
       }, timeoutMs);
     });
+    const started = performance.now();
     try {
       const result = await Promise.race([environment.invoke(payload, awsRequestId, Date.now() + timeoutMs), timedOut]);
       this.release(environment);
       return result;
     } catch (error) {
+      counters.errors++;
       // A handler that threw leaves a healthy environment; a timeout or a crash does not.
       if (environment.healthy) this.release(environment);
       else this.discard(environment);
       throw error;
     } finally {
       clearTimeout(timer);
+      const duration = performance.now() - started;
+      counters.running--;
+      counters.durationMs += duration;
+      counters.billedDurationMs += Math.max(1, Math.ceil(duration));
     }
+  }
+
+  metrics(): FunctionMetrics {
+    const { name, memorySize, reservedConcurrency } = this.definition;
+    return {
+      name,
+      memorySize,
+      concurrencyLimit: this.pool.limit,
+      ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
+      ...this.counters,
+      environments: this.all.size,
+    };
+  }
+
+  /** The idle environment that has waited longest, if any. */
+  longestIdle(): ExecutionEnvironment | undefined {
+    return this.idle[0];
+  }
+
+  /** Shuts down an idle environment (reaped, or evicted to make room). */
+  retire(environment: ExecutionEnvironment): void {
+    const index = this.idle.indexOf(environment);
+    if (index >= 0) this.idle.splice(index, 1);
+    this.discard(environment);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const wake of this.waiting.splice(0)) wake();
-    await Promise.all([...this.all].map((environment) => environment.terminate()));
+    const environments = [...this.all];
     this.all.clear();
     this.idle.length = 0;
+    await Promise.all(environments.map((environment) => environment.terminate()));
   }
 
   private async acquire(): Promise<ExecutionEnvironment> {
+    let queuedAt: number | undefined;
     for (;;) {
       if (this.stopped) throw new FunctionInvocationError(this.definition.name, 'Runtime.Shutdown', 'the local cloud is shutting down');
       // The most recently used environment first, as Lambda keeps a warm one warm.
       const warm = this.idle.pop();
-      if (warm) return warm;
-      if (this.all.size < this.maxConcurrency) {
-        const environment = new ExecutionEnvironment(this.definition);
-        this.all.add(environment);
-        try {
-          await environment.ready;
-          return environment;
-        } catch (error) {
-          this.discard(environment);
-          throw error;
-        }
+      if (warm) {
+        warm.busy();
+        this.countWait(queuedAt);
+        return warm;
       }
-      await new Promise<void>((wake) => this.waiting.push(wake));
+      if (this.pool.makeRoom()) {
+        this.countWait(queuedAt);
+        return this.coldStart();
+      }
+      queuedAt ??= performance.now();
+      await this.pool.room.wait(() => this.all.size - this.idle.length);
     }
   }
 
+  private async coldStart(): Promise<ExecutionEnvironment> {
+    const environment = new ExecutionEnvironment(this.definition, (bytes) => (this.counters.logBytes += bytes));
+    this.all.add(environment);
+    this.pool.environments++;
+    this.pool.room.starting++;
+    this.counters.coldStarts++;
+    const started = performance.now();
+    try {
+      await environment.ready;
+      return environment;
+    } catch (error) {
+      this.discard(environment);
+      throw error;
+    } finally {
+      this.counters.initDurationMs += performance.now() - started;
+      this.pool.room.starting--;
+      this.pool.room.changed();
+    }
+  }
+
+  private countWait(queuedAt: number | undefined): void {
+    if (queuedAt === undefined) return;
+    this.counters.queued++;
+    this.counters.queuedMs += performance.now() - queuedAt;
+  }
+
   private release(environment: ExecutionEnvironment): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.all.has(environment)) return;
+    environment.idle(this.idleTimeoutMs, () => this.retire(environment));
     this.idle.push(environment);
-    this.waiting.shift()?.();
+    this.pool.room.changed();
   }
 
   private discard(environment: ExecutionEnvironment): void {
-    this.all.delete(environment);
+    if (!this.all.delete(environment)) return;
+    this.pool.environments--;
     void environment.terminate();
-    this.waiting.shift()?.();
+    this.pool.room.changed();
   }
 }
 
@@ -161,11 +381,17 @@ interface WorkerMessage {
 class ExecutionEnvironment {
   readonly ready: Promise<void>;
   healthy = true;
+  /** performance.now() when it last became idle. */
+  idleSince = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly worker: Worker;
   private nextId = 0;
   private pending: { id: number; resolve(payload: string): void; reject(error: Error): void } | undefined;
 
-  constructor(private readonly definition: LambdaFunctionDefinition) {
+  constructor(
+    private readonly definition: LambdaFunctionDefinition,
+    logged: (bytes: number) => void,
+  ) {
     const { name, codeDir, handler, memorySize } = definition;
     const separator = handler.lastIndexOf('.');
     const modulePath = join(codeDir, handler.slice(0, separator));
@@ -199,7 +425,20 @@ class ExecutionEnvironment {
       // Plain Node, not the runner's loader (tsx): the bundle runs as it would on Lambda.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: memorySize },
+      // Passed on by hand, to count what would be sent to CloudWatch Logs.
+      stdout: true,
+      stderr: true,
     });
+    for (const [from, to] of [
+      [this.worker.stdout, process.stdout],
+      [this.worker.stderr, process.stderr],
+    ] as const) {
+      // Written rather than piped: dozens of environments piping into one stream would each add listeners to it.
+      from.on('data', (chunk: Buffer) => {
+        logged(chunk.length);
+        to.write(chunk);
+      });
+    }
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       const initTimer = setTimeout(() => {
         this.healthy = false;
@@ -240,6 +479,18 @@ class ExecutionEnvironment {
     this.ready.catch(() => undefined);
   }
 
+  /** Now idle: `reap` runs if it stays idle for `timeoutMs`. */
+  idle(timeoutMs: number, reap: () => void): void {
+    this.idleSince = performance.now();
+    this.idleTimer = setTimeout(reap, timeoutMs);
+    // An idle environment never keeps the process alive.
+    this.idleTimer.unref();
+  }
+
+  busy(): void {
+    clearTimeout(this.idleTimer);
+  }
+
   invoke(payload: string, awsRequestId: string, deadline: number): Promise<string> {
     const id = ++this.nextId;
     return new Promise<string>((resolve, reject) => {
@@ -249,6 +500,7 @@ class ExecutionEnvironment {
   }
 
   async terminate(): Promise<void> {
+    clearTimeout(this.idleTimer);
     this.healthy = false;
     this.pending?.reject(this.failure('Runtime.Shutdown', 'the execution environment was shut down'));
     this.pending = undefined;

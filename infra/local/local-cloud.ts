@@ -9,8 +9,9 @@ import { cachedAssembly } from './assembly-cache';
 import { launchEmulators, type Emulators } from './emulators';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
+import { MeteringProxy, type CallCounts, type MeteredService } from './metering-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
-import { LambdaRuntime } from './lambda-runtime';
+import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime, type FunctionMetrics } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
 import { withQueueVisibilityTimeout } from './local-settings';
 import { localEndpoints, type LocalFaultControls, type LocalPaymentsOptions } from './local-endpoints';
@@ -37,6 +38,14 @@ export interface LocalCloudOptions {
    * reaches its dead-letter queue in seconds.
    */
   queueVisibilitySeconds?: number;
+  /** Execution environments at once across all functions (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
+  maxConcurrency?: number;
+  /**
+   * Count every call to DynamoDB, Kinesis and SQS (the functions' and the pollers')
+   * by caller and operation, with DynamoDB's consumed capacity, through a metering
+   * proxy in front of each emulator (LOCAL_METER); GET /_local/metrics reports them.
+   */
+  meter?: boolean;
   /** Progress lines, and what the pollers and the scheduler report (retries, give-ups, function errors); silent by default. */
   log?: (line: string) => void;
 }
@@ -52,6 +61,12 @@ export interface LocalCloud {
   /** Milliseconds spent in each startup phase. */
   timings: StartupTimings;
   stop(): Promise<void>;
+}
+
+/** GET /_local/metrics: every function's counters since start, and the calls to the emulators when metered (LOCAL_METER), else null. */
+export interface LocalMetrics {
+  functions: FunctionMetrics[];
+  calls: Record<MeteredService, CallCounts> | null;
 }
 
 export interface StartupTimings {
@@ -100,12 +115,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const emulatorsMs = Date.now() - started;
     log(`emulators ready ${seconds(emulatorsMs)} after start: DynamoDB ${emulators.endpoints.dynamodb}, Kinesis ${emulators.endpoints.kinesis}, SQS ${emulators.endpoints.sqs}`);
 
+    const meters = options.meter ? await startMeters(emulators) : undefined;
+    if (meters) cleanup.push(() => Promise.all(Object.values(meters).map((meter) => meter.close())).then(() => undefined));
+    const endpoints = {
+      dynamodb: meters?.dynamodb.url ?? emulators.endpoints.dynamodb,
+      kinesis: meters?.kinesis.url ?? emulators.endpoints.kinesis,
+      sqs: meters?.sqs.url ?? emulators.endpoints.sqs,
+    };
+    if (meters) log(`metering every call to DynamoDB, Kinesis and SQS (LOCAL_METER): GET /_local/metrics`);
+
     // The functions publish to Kinesis through a proxy that POST /_local/faults can make refuse; the pollers read kinesis-local directly.
-    const kinesisProxy = await KinesisFaultProxy.start(emulators.endpoints.kinesis);
+    const kinesisProxy = await KinesisFaultProxy.start(endpoints.kinesis);
     cleanup.push(() => kinesisProxy.close());
 
     const provisionStarted = Date.now();
-    const clients = emulatorClients(emulators);
+    const clients = emulatorClients(emulators, endpoints, meters !== undefined);
     cleanup.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
     });
@@ -123,6 +147,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
           // No X-Ray daemon here: the Powertools tracer stays off and the SDK clients unwrapped.
           POWERTOOLS_TRACE_ENABLED: 'false',
+          ...(meters ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_SDK_UA_APP_ID: fn.logicalId } : {}),
           ...localOverrides(fn, options.env ?? {}),
         },
       ]),
@@ -135,9 +160,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         timeoutSeconds: fn.timeoutSeconds,
         memorySize: fn.memorySize,
         environment: environments.get(fn.logicalId) ?? {},
+        ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
       })),
+      { maxConcurrency: options.maxConcurrency },
     );
     cleanup.push(() => runtime.stop());
+    const reservations = topology.functions.filter((fn) => fn.reservedConcurrency !== undefined).map((fn) => `${fn.logicalId} ${fn.reservedConcurrency}`);
+    log(
+      `functions run in up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} execution environments at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
+    );
 
     // Built now so that /_local/faults can switch them; started once seeded.
     const streamPoller = new DynamoDbStreamPoller({
@@ -169,6 +200,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url),
         faults: faultControls(queuePoller, kinesisProxy, log),
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
+        metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters) : null }),
       }),
       readinessHold: () => readinessHold,
     });
@@ -304,19 +336,42 @@ function localOverrides(fn: FunctionSpec, env: Record<string, string>): Record<s
   return Object.fromEntries(Object.entries(env).filter(([key]) => wanted.has(key)));
 }
 
-/** The runner's own clients (provisioning), configured from the same values the functions get. */
-function emulatorClients(emulators: Emulators) {
+/** The caller name of the runner's own calls (provisioning, pollers, /_local/pay) in the metered counts. */
+export const RUNNER_CALLER = 'local-cloud';
+
+/**
+ * The runner's own clients (provisioning, pollers), configured from the same values
+ * the functions get; through the meters when metering, DynamoDB Streams excepted
+ * (Lambda's reads of a table's stream are free).
+ */
+function emulatorClients(emulators: Emulators, endpoints: Record<MeteredService, string>, metered: boolean) {
   const { env } = emulators;
   const common = {
     region: env.AWS_REGION,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+    ...(metered ? { userAgentAppId: RUNNER_CALLER } : {}),
   };
   return {
-    dynamodb: new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB }),
+    dynamodb: new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb }),
     dynamodbStreams: new DynamoDBStreamsClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS }),
-    kinesis: new KinesisClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_KINESIS, requestHandler: new NodeHttpHandler() }),
-    sqs: new SQSClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SQS, useQueueUrlAsEndpoint: false }),
+    kinesis: new KinesisClient({ ...common, endpoint: endpoints.kinesis, requestHandler: new NodeHttpHandler() }),
+    sqs: new SQSClient({ ...common, endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false }),
   };
+}
+
+type Meters = Record<MeteredService, MeteringProxy>;
+
+async function startMeters(emulators: Emulators): Promise<Meters> {
+  const [dynamodb, kinesis, sqs] = await Promise.all([
+    MeteringProxy.start('dynamodb', emulators.endpoints.dynamodb),
+    MeteringProxy.start('kinesis', emulators.endpoints.kinesis),
+    MeteringProxy.start('sqs', emulators.endpoints.sqs),
+  ]);
+  return { dynamodb, kinesis, sqs };
+}
+
+function callCounts(meters: Meters): Record<MeteredService, CallCounts> {
+  return { dynamodb: meters.dynamodb.snapshot(), kinesis: meters.kinesis.snapshot(), sqs: meters.sqs.snapshot() };
 }
 
 function seconds(ms: number): string {

@@ -18,6 +18,8 @@ export interface LocalEndpointsOptions {
   faults?: LocalFaultControls;
   /** What GET /_local/queues reports; without it, 501. */
   queues?: LocalQueuesOptions;
+  /** What GET /_local/metrics reports: the runtime's counters, and the emulators' calls when metered. */
+  metrics?: () => unknown;
 }
 
 /** Switches for the failure drill: `true` is up (working), `false` down. */
@@ -52,6 +54,7 @@ export function localEndpoints(auth: LocalAuth, options: LocalEndpointsOptions =
     'POST /_local/pay': options.payments ? payEndpoint(options.payments) : paymentsUnavailable,
     'POST /_local/faults': faultsEndpoint(options.faults ?? {}),
     'GET /_local/queues': options.queues ? queuesEndpoint(options.queues) : queuesUnavailable,
+    'GET /_local/metrics': options.metrics ? metricsEndpoint(options.metrics) : metricsUnavailable,
   };
 }
 
@@ -163,6 +166,12 @@ function queuesEndpoint(options: LocalQueuesOptions): LocalEndpoint {
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(Object.fromEntries(counts)) };
   };
 }
+
+function metricsEndpoint(metrics: () => unknown): LocalEndpoint {
+  return async () => ({ statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(metrics()) });
+}
+
+const metricsUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'no metrics to report');
 
 const queuesUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'no queues to report');
 

@@ -1,3 +1,4 @@
+import { MAX_CONCURRENCY_LIMIT } from './lambda-runtime';
 import type { LocalTopology } from './topology';
 
 /**
@@ -13,8 +14,17 @@ export interface LocalCloudSettings {
   scheduleSeconds: number | undefined;
   /** LOCAL_QUEUE_VISIBILITY_SECONDS. */
   queueVisibilitySeconds: number | undefined;
+  /** LOCAL_MAX_CONCURRENCY; the runtime's default when undefined. */
+  maxConcurrency: number | undefined;
+  /** LOCAL_METER: count the functions' calls to the emulators (GET /_local/metrics). */
+  meter: boolean;
   /** Local values replacing the template's, for the functions that have the variable. */
   env: Record<string, string>;
+}
+
+/** A setting `npm start` cannot run with: its message says which and why, and is all the user needs to see. */
+export class LocalSettingsError extends Error {
+  override readonly name = 'LocalSettingsError';
 }
 
 export const USAGE = 'usage: npm start -- [--memory] [--no-seed]';
@@ -23,32 +33,42 @@ export const DEV_WEBHOOK_SECRET = 'local-dev-payment-webhook-secret';
 /** SQS accepts visibility timeouts of 0 to 12 hours; 0 would hand a failed message straight back. */
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const TICKET_ISSUER_FAIL_VALUES = ['never', 'always'];
+const LOCAL_METER_VALUES = ['0', '1', 'false', 'true'];
 
 export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessEnv, defaultDataDir: string): LocalCloudSettings {
   const unknown = args.filter((arg) => arg !== '--memory' && arg !== '--no-seed');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
+  if (unknown.length > 0) throw new LocalSettingsError(`unknown option ${unknown.join(' ')}\n${USAGE}`);
   const port = env.PORT === undefined || env.PORT === '' ? DEFAULT_PORT : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new LocalSettingsError(`PORT must be a port number, got ${env.PORT}`);
   const scheduleSeconds = env.LOCAL_SCHEDULE_SECONDS ? Number(env.LOCAL_SCHEDULE_SECONDS) : undefined;
   if (scheduleSeconds !== undefined && !(Number.isFinite(scheduleSeconds) && scheduleSeconds > 0)) {
-    throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds, got ${env.LOCAL_SCHEDULE_SECONDS}`);
+    throw new LocalSettingsError(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds, got ${env.LOCAL_SCHEDULE_SECONDS}`);
   }
   const queueVisibilitySeconds = env.LOCAL_QUEUE_VISIBILITY_SECONDS ? Number(env.LOCAL_QUEUE_VISIBILITY_SECONDS) : undefined;
   if (
     queueVisibilitySeconds !== undefined &&
     !(Number.isInteger(queueVisibilitySeconds) && queueVisibilitySeconds >= 1 && queueVisibilitySeconds <= MAX_VISIBILITY_TIMEOUT_SECONDS)
   ) {
-    throw new Error(
+    throw new LocalSettingsError(
       `LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to ${MAX_VISIBILITY_TIMEOUT_SECONDS}, got ${env.LOCAL_QUEUE_VISIBILITY_SECONDS}`,
     );
   }
+  const maxConcurrency = env.LOCAL_MAX_CONCURRENCY ? Number(env.LOCAL_MAX_CONCURRENCY) : undefined;
+  if (maxConcurrency !== undefined && !(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= MAX_CONCURRENCY_LIMIT)) {
+    throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
+  }
+  if (env.LOCAL_METER && !LOCAL_METER_VALUES.includes(env.LOCAL_METER)) {
+    throw new LocalSettingsError(`LOCAL_METER must be one of ${LOCAL_METER_VALUES.join(', ')}, got ${env.LOCAL_METER}`);
+  }
   if (env.TICKET_ISSUER_FAIL && !TICKET_ISSUER_FAIL_VALUES.includes(env.TICKET_ISSUER_FAIL)) {
-    throw new Error(`TICKET_ISSUER_FAIL must be one of ${TICKET_ISSUER_FAIL_VALUES.join(', ')}, got ${env.TICKET_ISSUER_FAIL}`);
+    throw new LocalSettingsError(`TICKET_ISSUER_FAIL must be one of ${TICKET_ISSUER_FAIL_VALUES.join(', ')}, got ${env.TICKET_ISSUER_FAIL}`);
   }
   return {
     port,
     scheduleSeconds,
     queueVisibilitySeconds,
+    maxConcurrency,
+    meter: env.LOCAL_METER === '1' || env.LOCAL_METER === 'true',
     dataDir: args.includes('--memory') ? undefined : env.DATA_DIR || defaultDataDir,
     seed: !args.includes('--no-seed'),
     env: {

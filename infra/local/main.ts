@@ -13,7 +13,9 @@ import { clientEnvironmentLines, localCloudSettings } from './local-settings';
  * this period instead of its rate) and LOCAL_QUEUE_VISIBILITY_SECONDS (when set,
  * every queue is provisioned with this visibility timeout instead of the
  * template's, and the SQS pollers receive with it, so a failing message reaches
- * its DLQ after maxReceiveCount receives within seconds).
+ * its DLQ after maxReceiveCount receives within seconds). LOCAL_MAX_CONCURRENCY bounds
+ * the execution environments of all functions together (lambda-runtime.ts), and
+ * LOCAL_METER=1 counts every call to the emulators for GET /_local/metrics.
  * Once ready it prints `export AWS_ENDPOINT_URL_SQS=…` and the other SDK variables
  * that point `npm run redrive` and the AWS CLI at the emulators.
  */
@@ -68,6 +70,6 @@ function ms(value: number): string {
 
 main().catch((error: unknown) => {
   console.error(`The local cloud failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof Error && error.name !== 'EmulatorError' && error.stack) console.error(error.stack);
+  if (error instanceof Error && error.name !== 'EmulatorError' && error.name !== 'LocalSettingsError' && error.name !== 'ConcurrencyConfigurationError' && error.stack) console.error(error.stack);
   process.exit(1);
 });

@@ -88,6 +88,8 @@ export interface FunctionSpec {
   environment: Record<string, unknown>;
   timeoutSeconds: number;
   memorySize: number;
+  /** ReservedConcurrentExecutions, when the function reserves any. */
+  reservedConcurrency?: number;
   /** The execution role (`Role: Fn::GetAtt [<role>, Arn]`), by logical id, when it is a role of the template. */
   roleLogicalId?: string;
 }
@@ -318,6 +320,7 @@ function readFunction(logicalId: string, resource: CloudFormationResource, templ
   }
   const environment = props.optionalObject('Environment');
   const roleLogicalId = getAttTarget(props.value('Role'), 'Arn');
+  const reservedConcurrency = props.optionalNumber('ReservedConcurrentExecutions');
   return {
     logicalId,
     handler: props.string('Handler'),
@@ -325,6 +328,7 @@ function readFunction(logicalId: string, resource: CloudFormationResource, templ
     environment: environment ? (props.nested(environment, 'Environment').optionalObject('Variables') ?? {}) : {},
     timeoutSeconds: props.optionalNumber('Timeout') ?? DEFAULT_LAMBDA_TIMEOUT_SECONDS,
     memorySize: props.optionalNumber('MemorySize') ?? DEFAULT_LAMBDA_MEMORY_MB,
+    ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
     ...(roleLogicalId !== undefined && template.typeOf(roleLogicalId) === 'AWS::IAM::Role' ? { roleLogicalId } : {}),
   };
 }

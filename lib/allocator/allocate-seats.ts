@@ -1,6 +1,7 @@
 import { segmentMask } from '../timetable/service';
-import { bestFit } from './best-fit';
+import { bestFit } from './allocate';
 import { firstFit } from './first-fit';
+import { indexSeats } from './seat-index';
 import type { AllocateOptions, AllocationRequest, SeatState } from './types';
 import { assertRequest, assertRide, resolveOptions } from './validation';
 
@@ -10,6 +11,9 @@ import { assertRequest, assertRide, resolveOptions } from './validation';
  *
  * `seats` are the seats of the requested class in layout order (coach, row, letter order); the result
  * is in layout order too. Pure: reads `seats`, calls `options.random`, nothing else.
+ *
+ * One decision on one snapshot: best-fit prepares an index of the seats (indexSeats) and asks it once
+ * (allocate). A caller that makes many decisions on one snapshot keeps the index instead.
  */
 export function allocateSeats(
   seats: readonly SeatState[],
@@ -18,8 +22,9 @@ export function allocateSeats(
 ): SeatState[] | undefined {
   assertRequest(request);
   const settings = resolveOptions(options, request);
-  const chosen = settings.strategy === 'first-fit' ? firstFit(seats, request) : bestFit(seats, request, settings);
-  return chosen?.map((index) => seats[index]!);
+  if (settings.strategy === 'first-fit') return firstFit(seats, request)?.map((position) => seats[position]!);
+  const index = indexSeats(seats, { segments: settings.segments });
+  return bestFit(index, request, settings)?.map((position) => seats[position]!);
 }
 
 /** How many seats are free over the whole ride [fromIndex, toIndex). */

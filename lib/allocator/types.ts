@@ -20,17 +20,33 @@ export interface AllocationRequest {
 
 export type AllocationStrategy = 'best-fit' | 'first-fit';
 
-export interface AllocateOptions {
+/** How `allocate` chooses among equally good options. */
+export interface ChoiceOptions {
+  /** Source of randomness in [0, 1), called once per decision; default Math.random. Inject a seeded one for reproducible choices. */
+  random?: () => number;
+  /**
+   * How many equally good options (seats, runs of seats, rows) to choose among at random: the first
+   * `candidates` in layout order. Default every one of them, so concurrent buyers of one ride spread
+   * over every coach of the class; 1 = always the first (reproducible, but every buyer fights for it).
+   */
+  candidates?: number;
+}
+
+export interface AllocateOptions extends ChoiceOptions {
   /** Default 'best-fit'. */
   strategy?: AllocationStrategy;
-  /** Source of randomness in [0, 1); default Math.random. Inject a seeded one for reproducible choices. */
-  random?: () => number;
-  /** How many equally good options to choose among at random, so concurrent buyers spread out. Default 4; 1 = always the first. */
-  candidates?: number;
   /**
    * Segments on the route (stops − 1). Best-fit measures a free gap that runs to the end of the route
    * up to here, so pass it for exact fits; default MAX_STOPS − 1, which ranks gaps that reach the end
    * of a shorter route as slightly looser than they are.
+   */
+  segments?: number;
+}
+
+export interface SeatIndexOptions {
+  /**
+   * Segments on the route (stops − 1). Best-fit measures a free gap that runs to the end of the route
+   * up to here, so pass it for exact fits; default MAX_STOPS − 1. Busy bits past it are ignored.
    */
   segments?: number;
 }

@@ -10,6 +10,8 @@ export const paymentWebhookSecretSchema = z.string().min(16, 'the payment webhoo
  */
 const schema = z.object({
   LEDGER_TABLE_NAME: z.string().min(1),
+  /** The occupancy snapshot of the ledger: what search, availability and seat picks read. */
+  OCCUPANCY_TABLE_NAME: z.string().min(1),
   ORDER_EVENTS_STREAM_NAME: z.string().min(1),
   TICKET_OUTBOX_QUEUE_URL: z.string().min(1),
   ORDERS_TABLE_NAME: z.string().min(1),

@@ -27,7 +27,13 @@ export class HoldStateError extends LedgerError {
   readonly problem = 'invalid-state';
 }
 
-/** Every attempt lost a race for seats that looked free; the caller may retry. */
-export class HoldContentionError extends LedgerError {
+/**
+ * Every attempt lost a race for seats that looked free: at a sale's peak, what is
+ * left is going fast. Answered as sold out; the buyer may try again.
+ */
+export class HoldContentionError extends SoldOutError {}
+
+/** Other requests kept writing the same items for every try: nothing changed, the caller may retry. */
+export class LedgerBusyError extends LedgerError {
   readonly problem = 'conflict';
 }

@@ -38,6 +38,9 @@ export interface HoldRecord {
   createdAt: string;
 }
 
+/** What a hold holds: enough to sell or give back its seats without reading it. */
+export type HeldSeats = Pick<HoldRecord, 'holdId' | 'serviceId' | 'fromIndex' | 'toIndex' | 'seats'>;
+
 export function holdFingerprint({ serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences }: HoldRequest): string {
   const canonical = JSON.stringify([serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences?.letters ?? [], preferences?.together ?? true]);
   return createHash('sha256').update(canonical).digest('hex');

@@ -1,5 +1,6 @@
 import type { Timetable } from '../timetable/timetable';
 import type { SeatClass } from '../timetable/service';
+import { SoldOutError } from './errors';
 import type { HoldPreferences, HoldRecord } from './hold';
 import type { ReleaseResult, SeatLedger } from './seat-ledger';
 
@@ -21,12 +22,24 @@ export class Inventory {
     private readonly ledger: SeatLedger,
   ) {}
 
-  /** Resolves the ride on the service (unknown service → not found; unknown station or class → invalid) and holds seats. */
+  /**
+   * Resolves the ride on the service (unknown service → not found; unknown station or
+   * class → invalid) and holds seats. A retried hold id answers the hold it made, even
+   * when its seats were the last ones.
+   */
   async hold(input: HoldInput): Promise<HoldRecord> {
     const service = await this.timetable.service(input.serviceId);
     const ride = this.timetable.ride(service, input.from, input.to);
     this.timetable.requireClass(service, input.seatClass);
-    return this.ledger.hold(service, { ...input, ...ride });
+    const request = { ...input, ...ride };
+    try {
+      return await this.ledger.hold(service, request);
+    } catch (error) {
+      if (!(error instanceof SoldOutError)) throw error;
+      const made = await this.ledger.madeBefore(request);
+      if (made) return made;
+      throw error;
+    }
   }
 
   confirm(holdId: string): Promise<HoldRecord> {

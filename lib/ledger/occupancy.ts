@@ -1,6 +1,6 @@
 /**
  * How a seat item records who has which segment, and what that means at a given
- * instant. Pure: the DynamoDB adapter stores `SeatSegments` as the seat's `segs` map.
+ * instant. Pure: the DynamoDB adapter stores each segment entry as an attribute of the seat's item.
  *
  * A segment entry `s<i>` is { h: holdId, st: 'H' (held, until x) | 'S' (sold), x: expiry in epoch ms }.
  * A segment is free when it has no entry, or its entry is a hold that expired (x ≤ now):

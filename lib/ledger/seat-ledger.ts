@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,32 +7,34 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { allocateSeats, type AllocationRequest, type SeatState } from '../allocator';
-import { type SeatClass, type SeatId, type SeatLayout, type Service, seatLayout } from '../timetable/service';
-import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, SoldOutError } from './errors';
-import { type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { allocate, type AllocationRequest } from '../allocator';
+import type { SeatId, Service } from '../timetable/service';
+import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
+import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SoldOutError } from './errors';
+import { type HeldSeats, type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
 import { ledgerKeys } from './ledger-keys';
-import { busyMask, HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
-import { writeAll } from './write-all';
+import type { OccupancySnapshots } from './occupancy-snapshots';
+import { HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
+import type { ServiceOccupancy } from './service-occupancy';
+
+/** Tries of a sale or release that met only other transactions on its items. */
+const TRANSIENT_ATTEMPTS = 4;
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type TransactItems = TransactItem[];
 
-/**
- * Among equally good seats, how many to draw from at random. Wide, so that on a
- * train going on sale concurrent buyers spread over many seats instead of all
- * racing for the first few.
- */
-const TIED_CANDIDATES = 64;
 
 /**
  * A write of another aggregate that must happen in the same transaction as a
  * ledger change (an order item, a passenger claim, an idempotency record).
- * When its own condition fails, the whole transaction is cancelled and its error thrown.
+ * When its own condition fails, the whole transaction is cancelled and its error
+ * thrown; a write that asks for `ReturnValuesOnConditionCheckFailure: ALL_OLD`
+ * is given the item that stood in its way.
  */
 export interface LinkedWrite {
   item: TransactItem;
-  onConditionFailed: () => Error;
+  onConditionFailed: (existing?: Record<string, unknown>) => Error;
 }
 
 export interface SeatLedgerOptions {
@@ -43,7 +45,8 @@ export interface SeatLedgerOptions {
   onHoldConflict?: () => void;
 }
 
-export interface LedgerSeat extends SeatLayout {
+/** A seat item of one coach as the ledger holds it. */
+export interface LedgerSeat extends SeatId {
   segments: SeatSegments;
 }
 
@@ -55,9 +58,13 @@ export interface ReleaseResult {
 }
 
 /**
- * The seat ledger: one item per seat, its segment occupancy in the item, every
- * change a conditional write. A hold is one TransactWriteItems of a condition per
+ * The seat ledger: one item per seat once it is first held, its segment
+ * occupancy in the item (one attribute per segment), every change a conditional write. A hold is one TransactWriteItems of a condition per
  * seat plus the hold record, so no seat is ever held twice for overlapping segments.
+ *
+ * Seats are chosen from the occupancy snapshot, which may be a second or two
+ * behind: only the conditions decide, and a pick that loses re-reads just the
+ * coaches it lost in.
  */
 export class SeatLedger {
   private readonly maxAttempts: number;
@@ -67,6 +74,7 @@ export class SeatLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly occupancy: OccupancySnapshots,
     options: SeatLedgerOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -74,43 +82,45 @@ export class SeatLedger {
     this.onHoldConflict = options.onHoldConflict ?? (() => undefined);
   }
 
-  /** Writes the empty seats of a service. Only a publisher holding the service's lease calls this. */
-  async writeSeats(service: Service): Promise<number> {
-    const seats = seatLayout(service);
-    await writeAll(
-      this.db,
-      this.tableName,
-      seats.map(({ coach, seat }) => ({ ...ledgerKeys.seat(service.serviceId, coach, seat), segs: {} })),
-    );
-    return seats.length;
-  }
-
-  /** The seats of one class (all classes when omitted) with their segment claims, in layout order. */
-  async readSeats(service: Service, seatClass?: SeatClass, options: { consistent?: boolean } = {}): Promise<LedgerSeat[]> {
-    const layout = seatLayout(service).filter((s) => seatClass === undefined || s.seatClass === seatClass);
-    const coaches = [...new Set(layout.map((s) => s.coach))];
-    const pages = await Promise.all(coaches.map((coach) => this.readCoach(service.serviceId, coach, options.consistent ?? false)));
-    const segmentsBySeat = new Map(pages.flat().map(({ coach, seat, segs }) => [`${coach}${seat}`, segs]));
-    return layout.map((s) => ({ ...s, segments: segmentsBySeat.get(`${s.coach}${s.seat}`) ?? {} }));
+  /** The seat items of one coach (a seat never held has none); consistent reads see every write that succeeded before. */
+  async readCoach(serviceId: string, coach: string, options: { consistent: boolean }): Promise<LedgerSeat[]> {
+    const seats: LedgerSeat[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
+          ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach), ':seat': ledgerKeys.seatPrefix },
+          ConsistentRead: options.consistent,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const { pk: _pk, sk, ...segments } of page.Items ?? []) {
+        seats.push({ coach, seat: String(sk).slice(ledgerKeys.seatPrefix.length), segments: segments as SeatSegments });
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return seats;
   }
 
   /**
    * Holds `count` seats of a class over the ride until now + ttl.
-   * 1. A hold id seen before answers the hold it made (a retried request is idempotent).
-   * 2. Read the seats, let the allocator choose, write all seats and the hold record in one transaction.
-   * 3. On losing a race, re-read (consistently) and try other seats, a bounded number of times.
-   * `linkedTo` adds writes of other aggregates, made from the chosen seats, to the same transaction.
+   * 1. Choose seats from the service's occupancy snapshot (cached for under a second).
+   * 2. Write every seat, the hold record and `linkedTo`'s writes in one transaction.
+   *    A hold id seen before fails its put and answers the hold it made (a retry is idempotent).
+   * 3. On losing a race, re-read only the coaches lost in (consistently) and choose
+   *    again, a bounded number of times; then sold out.
    */
   async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => []): Promise<HoldRecord> {
     const fingerprint = holdFingerprint(request);
-    const existing = await this.findHold(request.holdId);
-    if (existing) return sameHold(existing, fingerprint);
+    const occupancy = await this.occupancy.current(service);
 
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (attempt > 0) await backoff(attempt);
-      const seats = await this.readSeats(service, request.seatClass, { consistent: attempt > 0 });
       const now = this.now();
-      const chosen = allocateSeats(seats.map((s) => toSeatState(s, now)), toAllocationRequest(request), { segments: service.stops.length - 1, candidates: TIED_CANDIDATES });
+      const index = occupancy.seatIndex(request.seatClass, now);
+      const chosen = allocate(index, toAllocationRequest(request))?.map((position) => index.seats[position] as SeatId);
       if (!chosen) throw new SoldOutError(`fewer than ${request.count} ${request.seatClass} seats are free from ${request.from} to ${request.to}`);
 
       const hold: HoldRecord = {
@@ -128,38 +138,61 @@ export class SeatLedger {
         createdAt: new Date(now).toISOString(),
       };
       const linked = linkedTo(hold);
+      const holdIndex = hold.seats.length;
       const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now)), this.putHold(hold), ...linked.map((l) => l.item)]);
-      if (outcome === 'ok') return hold;
-      throwLinkedFailure(outcome, hold.seats.length + 1, linked);
-      if (outcome.failed.includes(hold.seats.length)) {
-        // The same hold id won a concurrent race: answer what it holds.
-        const winner = await this.findHold(request.holdId);
-        if (winner) return sameHold(winner, fingerprint);
+      if (outcome === 'ok') {
+        occupancy.recordHold(hold.seats, request, Date.parse(hold.expiresAt));
+        return hold;
       }
+      throwLinkedFailure(outcome, holdIndex + 1, linked);
+      const made = outcome.existing.get(holdIndex);
+      if (made) return sameHold(toHoldRecord(made), fingerprint);
+
+      const lostIn = [...new Set(outcome.failed.filter((i) => i < holdIndex).map((i) => (hold.seats[i] as SeatId).coach))];
+      await this.reread(occupancy, lostIn);
       this.onHoldConflict();
     }
-    throw new HoldContentionError(`could not hold ${request.count} seats after ${this.maxAttempts} attempts; retry`);
-  }
-
-  /** Sells the held seats. Succeeds after expiry as long as nobody took them; idempotent once confirmed. */
-  async confirm(holdId: string, linked: readonly LinkedWrite[] = []): Promise<HoldRecord> {
-    const hold = await this.getHold(holdId);
-    if (hold.status === 'CONFIRMED') return hold;
-    if (hold.status === 'RELEASED') throw new HoldStateError(`hold ${holdId} was released`);
-
-    const seatUpdates = hold.seats.map((seat) => this.sellSeat(hold, seat));
-    const outcome = await this.transact([...seatUpdates, this.setHoldStatus(hold, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
-    if (outcome === 'ok') return { ...hold, status: 'CONFIRMED' };
-    throwLinkedFailure(outcome, seatUpdates.length + 1, linked);
-    const current = await this.getHold(holdId);
-    if (current.status === 'CONFIRMED') return current;
-    if (outcome.failed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${holdId} no longer owns its seats`);
-    throw new HoldStateError(`hold ${holdId} is ${current.status}`);
+    throw new HoldContentionError(`could not hold ${request.count} ${request.seatClass} seats from ${request.from} to ${request.to}: every pick was taken first`);
   }
 
   /**
-   * Gives back the seats the hold still owns and marks it released; seats another
-   * hold has taken since are left alone. Idempotent; a confirmed hold is not released.
+   * The hold a request with this id already made, if any (another request under the
+   * id: HoldIdConflictError). For a caller whose retry met sold out: its own seats
+   * may have been the last ones.
+   */
+  async madeBefore(request: HoldRequest): Promise<HoldRecord | undefined> {
+    const made = await this.findHold(request.holdId);
+    return made && sameHold(made, holdFingerprint(request));
+  }
+
+  /** Sells the seats of a hold known by id; idempotent once confirmed. */
+  async confirm(holdId: string): Promise<HoldRecord> {
+    const hold = await this.getHold(holdId);
+    if (hold.status === 'CONFIRMED') return hold;
+    if (hold.status === 'RELEASED') throw new HoldStateError(`hold ${holdId} was released`);
+    await this.confirmHeld(hold);
+    return { ...hold, status: 'CONFIRMED' };
+  }
+
+  /**
+   * Sells the seats the caller knows a hold has (an order knows its own): one
+   * transaction, no read. Succeeds after expiry as long as nobody took them.
+   */
+  async confirmHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<void> {
+    const seatUpdates = held.seats.map((seat) => this.sellSeat(held, seat));
+    const outcome = await this.transactPatiently([...seatUpdates, this.setHoldStatus(held.holdId, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
+    if (outcome === 'ok') return;
+    throwLinkedFailure(outcome, seatUpdates.length + 1, linked);
+    const current = await this.getHold(held.holdId);
+    if (current.status === 'CONFIRMED') return;
+    if (outcome.conditionFailed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${held.holdId} no longer owns its seats`);
+    if (current.status === 'HELD') throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
+    throw new HoldStateError(`hold ${held.holdId} is ${current.status}`);
+  }
+
+  /**
+   * Gives back the seats a hold known by id still owns and marks it released.
+   * Idempotent (an unknown or released hold is a no-op); a confirmed hold is not released.
    */
   async release(holdId: string, linked: readonly LinkedWrite[] = []): Promise<ReleaseResult> {
     const hold = await this.findHold(holdId);
@@ -168,32 +201,47 @@ export class SeatLedger {
       return { released: [], lost: [] };
     }
     if (hold.status === 'CONFIRMED') throw new HoldStateError(`hold ${holdId} is confirmed; its seats are sold`);
+    return this.releaseHeld(hold, linked);
+  }
 
-    const outcome = await this.transact([...hold.seats.map((seat) => this.freeSeat(hold, seat)), this.setHoldStatus(hold, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
-    if (outcome === 'ok') return { released: hold.seats, lost: [] };
-    throwLinkedFailure(outcome, hold.seats.length + 1, linked);
+  /**
+   * Gives back the seats the caller knows a hold has: one transaction, no read,
+   * when the hold still owns them all. Seats another hold took after this one
+   * expired are left alone, seat by seat.
+   */
+  async releaseHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<ReleaseResult> {
+    const outcome = await this.transactPatiently([...held.seats.map((seat) => this.freeSeat(held, seat)), this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
+    if (outcome === 'ok') return { released: held.seats, lost: [] };
+    throwLinkedFailure(outcome, held.seats.length + 1, linked);
+    if (!outcome.conditionFailed.some((i) => i < held.seats.length)) {
+      const current = await this.getHold(held.holdId);
+      if (current.status === 'RELEASED') {
+        if (linked.length > 0) await this.transactLinked(linked);
+        return { released: [], lost: [] };
+      }
+      if (current.status === 'HELD') throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
+      throw new HoldStateError(`hold ${held.holdId} is ${current.status}`);
+    }
 
     // Some seat was retaken after expiry: free seat by seat what is still ours.
     const released: SeatId[] = [];
     const lost: SeatId[] = [];
-    for (const seat of hold.seats) {
-      const freed = await this.transact([this.freeSeat(hold, seat)]);
+    for (const seat of held.seats) {
+      const freed = await this.transact([this.freeSeat(held, seat)]);
       (freed === 'ok' ? released : lost).push(seat);
     }
-    const marked = await this.transact([this.setHoldStatus(hold, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
+    const marked = await this.transact([this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
     if (marked !== 'ok') {
       throwLinkedFailure(marked, 1, linked);
-      const current = await this.getHold(holdId);
-      if (current.status === 'CONFIRMED') throw new HoldStateError(`hold ${holdId} was confirmed meanwhile`);
+      const current = await this.getHold(held.holdId);
+      if (current.status === 'CONFIRMED') throw new HoldStateError(`hold ${held.holdId} was confirmed meanwhile`);
     }
     return { released, lost };
   }
 
   async findHold(holdId: string): Promise<HoldRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: ledgerKeys.hold(holdId), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...hold } = Item;
-    return hold as HoldRecord;
+    return Item ? toHoldRecord(Item) : undefined;
   }
 
   private async getHold(holdId: string): Promise<HoldRecord> {
@@ -202,68 +250,59 @@ export class SeatLedger {
     return hold;
   }
 
-  private async readCoach(serviceId: string, coach: string, consistent: boolean) {
-    const seats: { coach: string; seat: string; segs: SeatSegments }[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seat)',
-          ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach), ':seat': ledgerKeys.seatPrefix },
-          ProjectionExpression: 'sk, segs',
-          ConsistentRead: consistent,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        seats.push({ coach, seat: String(item.sk).slice(ledgerKeys.seatPrefix.length), segs: (item.segs ?? {}) as SeatSegments });
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return seats;
+  /** Coaches whose snapshot proved stale, read again from the ledger itself. */
+  private async reread(occupancy: ServiceOccupancy, coaches: readonly string[]): Promise<void> {
+    await Promise.all(
+      coaches.map(async (coach) => {
+        const seats = await this.readCoach(occupancy.service.serviceId, coach, { consistent: true });
+        const now = this.now();
+        occupancy.replaceCoach(coach, new Map(seats.map((s): [string, SeatOccupancy] => [s.seat, seatOccupancy(s.segments, now)])));
+      }),
+    );
   }
 
-  /** Every segment of the ride free, or held by a hold that has expired. */
+  /**
+   * Every segment of the ride free, or held by a hold that has expired. A seat's
+   * item is made by its first hold: publishing a train writes no seats.
+   */
   private claimSeat(hold: HoldRecord, seat: SeatId, now: number): TransactItems[number] {
     const segments = segmentsOf(hold.fromIndex, hold.toIndex);
-    const names = segmentNames(segments);
-    const free = segments.map((s) => `(attribute_not_exists(#g.#${segmentKey(s)}) OR (#g.#${segmentKey(s)}.#st = :held AND #g.#${segmentKey(s)}.#x <= :now))`);
+    const free = segments.map((s) => `(attribute_not_exists(#${segmentKey(s)}) OR (#${segmentKey(s)}.#st = :held AND #${segmentKey(s)}.#x <= :now))`);
     return {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `SET ${segments.map((s) => `#g.#${segmentKey(s)} = :claim`).join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND ${free.join(' AND ')}`,
-        ExpressionAttributeNames: { '#g': 'segs', '#st': 'st', '#x': 'x', ...names },
+        UpdateExpression: `SET ${segments.map((s) => `#${segmentKey(s)} = :claim`).join(', ')}`,
+        ConditionExpression: free.join(' AND '),
+        ExpressionAttributeNames: { '#st': 'st', '#x': 'x', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':claim': { h: hold.holdId, st: HELD, x: Date.parse(hold.expiresAt) }, ':held': HELD, ':now': now },
       },
     };
   }
 
-  private sellSeat(hold: HoldRecord, seat: SeatId): TransactItems[number] {
+  private sellSeat(hold: HeldSeats, seat: SeatId): TransactItems[number] {
     const segments = segmentsOf(hold.fromIndex, hold.toIndex);
     return {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `SET ${segments.map((s) => `#g.#${segmentKey(s)}.#st = :sold`).join(', ')}`,
+        UpdateExpression: `SET ${segments.map((s) => `#${segmentKey(s)}.#st = :sold`).join(', ')}`,
         ConditionExpression: ownedBy(segments),
-        ExpressionAttributeNames: { '#g': 'segs', '#st': 'st', '#h': 'h', ...segmentNames(segments) },
+        ExpressionAttributeNames: { '#st': 'st', '#h': 'h', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':sold': SOLD, ':hold': hold.holdId },
       },
     };
   }
 
-  private freeSeat(hold: HoldRecord, seat: SeatId): TransactItems[number] {
+  private freeSeat(hold: HeldSeats, seat: SeatId): TransactItems[number] {
     const segments = segmentsOf(hold.fromIndex, hold.toIndex);
     return {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.seat(hold.serviceId, seat.coach, seat.seat),
-        UpdateExpression: `REMOVE ${segments.map((s) => `#g.#${segmentKey(s)}`).join(', ')}`,
-        ConditionExpression: `${ownedBy(segments)} AND #g.#${segmentKey(segments[0] as number)}.#st = :held`,
-        ExpressionAttributeNames: { '#g': 'segs', '#h': 'h', '#st': 'st', ...segmentNames(segments) },
+        UpdateExpression: `REMOVE ${segments.map((s) => `#${segmentKey(s)}`).join(', ')}`,
+        ConditionExpression: `${ownedBy(segments)} AND #${segmentKey(segments[0] as number)}.#st = :held`,
+        ExpressionAttributeNames: { '#h': 'h', '#st': 'st', ...segmentNames(segments) },
         ExpressionAttributeValues: { ':hold': hold.holdId, ':held': HELD },
       },
     };
@@ -275,15 +314,16 @@ export class SeatLedger {
         TableName: this.tableName,
         Item: { ...ledgerKeys.hold(hold.holdId), ...hold },
         ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
   }
 
-  private setHoldStatus(hold: HoldRecord, from: HoldRecord['status'], to: HoldRecord['status']): TransactItems[number] {
+  private setHoldStatus(holdId: string, from: HoldRecord['status'], to: HoldRecord['status']): TransactItems[number] {
     return {
       Update: {
         TableName: this.tableName,
-        Key: ledgerKeys.hold(hold.holdId),
+        Key: ledgerKeys.hold(holdId),
         UpdateExpression: 'SET #status = :to',
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -297,7 +337,23 @@ export class SeatLedger {
     if (outcome !== 'ok') throwLinkedFailure(outcome, 0, linked);
   }
 
-  /** Runs a transaction; a lost condition or a conflicting transaction is an outcome, naming the items that failed. */
+  /**
+   * A transaction cancelled only because another one was writing the same items
+   * (no condition false) is tried again, a few times: a payment or a cancel should
+   * not fail on a moment's contention the way a pick from a stale snapshot does.
+   */
+  private async transactPatiently(items: TransactItems): Promise<'ok' | TransactFailure> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.transact(items);
+      if (outcome === 'ok' || outcome.conditionFailed.length > 0 || attempt >= TRANSIENT_ATTEMPTS) return outcome;
+      await backoff(attempt);
+    }
+  }
+
+  /**
+   * Runs a transaction; a lost condition or a conflicting transaction is an outcome,
+   * naming the items that failed and the old images of those that asked for them.
+   */
   private async transact(items: TransactItems): Promise<'ok' | TransactFailure> {
     try {
       if (items.length === 1 && items[0]?.Update) {
@@ -312,9 +368,10 @@ export class SeatLedger {
         return {
           failed: reasons.flatMap((r, i) => (r.Code && r.Code !== 'None' ? [i] : [])),
           conditionFailed: reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])),
+          existing: new Map(reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' && r.Item ? [[i, unmarshall(r.Item as Record<string, AttributeValue>)]] : []))),
         };
       }
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { failed: [0], conditionFailed: [0] };
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return { failed: [0], conditionFailed: [0], existing: new Map() };
       throw error;
     }
   }
@@ -325,25 +382,24 @@ interface TransactFailure {
   failed: number[];
   /** Items whose own condition was false. */
   conditionFailed: number[];
+  /** The item that stood in the way, for the failed items that asked for it (ALL_OLD). */
+  existing: Map<number, Record<string, unknown>>;
 }
 
 /** When a linked write's condition failed, the transaction is its caller's failure, not the ledger's. */
 function throwLinkedFailure(outcome: TransactFailure, firstLinked: number, linked: readonly LinkedWrite[]): void {
   const index = outcome.conditionFailed.find((i) => i >= firstLinked && i < firstLinked + linked.length);
-  if (index !== undefined) throw (linked[index - firstLinked] as LinkedWrite).onConditionFailed();
+  if (index !== undefined) throw (linked[index - firstLinked] as LinkedWrite).onConditionFailed(outcome.existing.get(index));
+}
+
+function toHoldRecord(item: Record<string, unknown>): HoldRecord {
+  const { pk: _pk, sk: _sk, ...hold } = item;
+  return hold as unknown as HoldRecord;
 }
 
 const segmentNames = (segments: number[]) => Object.fromEntries(segments.map((s) => [`#${segmentKey(s)}`, segmentKey(s)]));
 
-const ownedBy = (segments: number[]) => segments.map((s) => `#g.#${segmentKey(s)}.#h = :hold`).join(' AND ');
-
-const toSeatState = (seat: LedgerSeat, now: number): SeatState => ({
-  coach: seat.coach,
-  seat: seat.seat,
-  row: seat.row,
-  letter: seat.letter,
-  busy: busyMask(seat.segments, now),
-});
+const ownedBy = (segments: number[]) => segments.map((s) => `#${segmentKey(s)}.#h = :hold`).join(' AND ');
 
 const toAllocationRequest = (request: HoldRequest): AllocationRequest => ({
   fromIndex: request.fromIndex,

@@ -63,7 +63,12 @@ export class OrderStore {
 
   async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.idempotency(userId, key), ConsistentRead: true }));
-    return Item ? { requestHash: String(Item.requestHash), orderId: String(Item.orderId), response: Item.response } : undefined;
+    return Item ? this.idempotencyRecordOf(Item) : undefined;
+  }
+
+  /** The record in an idempotency item, as `putIdempotencyRecord`'s failed condition hands it back. */
+  idempotencyRecordOf(item: Record<string, unknown>): IdempotencyRecord {
+    return { requestHash: String(item.requestHash), orderId: String(item.orderId), response: item.response };
   }
 
   /** A new order: only if no order has its id. */
@@ -77,6 +82,8 @@ export class OrderStore {
         TableName: this.tableName,
         Item: { ...orderKeys.idempotency(userId, key), ...record, userId, [TTL_ATTRIBUTE]: idempotencyRecordTtl(new Date()) },
         ConditionExpression: 'attribute_not_exists(pk)',
+        // A used key answers with its record: the replay needs no read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
   }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { InvalidRequestError } from '../domain-error';
-import { HoldLostError, HoldStateError, SoldOutError } from '../ledger/errors';
+import { HoldContentionError, HoldLostError, HoldStateError, SoldOutError } from '../ledger/errors';
+import type { HeldSeats } from '../ledger/hold';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import { ServiceNotFoundError } from '../timetable/errors';
@@ -9,7 +10,7 @@ import { orderAmount } from './amounts';
 import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
 import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
 import { OVERDUE_SHARDS } from './order-keys';
-import type { OrderStore } from './order-store';
+import type { IdempotencyRecord, OrderStore } from './order-store';
 import { type OrderView, toView } from './order-view';
 import { ClaimLostError, type PassengerClaims } from './passenger-claims';
 import type { CreateOrderRequest } from './requests';
@@ -23,9 +24,13 @@ export interface OrdersOptions {
   count?: CountBusinessEvent;
 }
 
-/** Thrown inside a transaction when a concurrent request with the same key won: answer its response. */
-class IdempotencyRaceError extends Error {
-  override readonly name = 'IdempotencyRaceError';
+/** Thrown inside a transaction when the key was used before: its record is the answer (or a 422). */
+class KeyUsedError extends Error {
+  override readonly name = 'KeyUsedError';
+
+  constructor(readonly record: IdempotencyRecord | undefined) {
+    super('this Idempotency-Key was used before');
+  }
 }
 
 /**
@@ -53,16 +58,16 @@ export class Orders {
   }
 
   /**
-   * 1. A key seen before answers its first response (another body under it: 422).
-   * 2. Resolve the ride (unknown service or station, wrong class: 400).
-   * 3. Hold seats, claim each passenger ID on the service, write the order and the
-   *    idempotency record: one transaction. A taken ID: 409 duplicate-passenger, nothing held.
+   * 1. Resolve the ride (unknown service or station, wrong class: 400); the
+   *    service definition is cached per container.
+   * 2. Hold seats, claim each passenger ID on the service, write the order and the
+   *    idempotency record: one transaction after one snapshot read. A taken ID:
+   *    409 duplicate-passenger, nothing held.
+   * 3. A key used before fails its record's put, which hands back the record: the
+   *    first response again (another body under it: 422). No read before the write.
    */
   async reserve(userId: string, idempotencyKey: string, request: CreateOrderRequest): Promise<{ order: OrderView; replayed: boolean }> {
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const replay = await this.replay(userId, idempotencyKey, requestHash);
-    if (replay) return replay;
-
     const service = await this.timetable.service(request.serviceId).catch((error: unknown) => {
       if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
       throw error;
@@ -96,19 +101,22 @@ export class Orders {
             new Date(this.now()),
           );
           view = toView(order);
-          // The idempotency record first: when a concurrent twin won, that is the failure to report.
+          // The idempotency record first: when the key was used, that is the failure to report.
           return [
-            { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: () => new IdempotencyRaceError('a concurrent request with this key won') },
-            { item: this.store.putNew(order), onConditionFailed: () => new IdempotencyRaceError(`order ${orderId} exists`) },
+            { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: (existing) => new KeyUsedError(existing && this.store.idempotencyRecordOf(existing)) },
+            { item: this.store.putNew(order), onConditionFailed: () => new OrderVersionConflictError(`order ${orderId} exists`) },
             ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now())),
           ];
         },
       );
     } catch (error) {
-      if (error instanceof SoldOutError) this.count('SoldOut');
-      if (!(error instanceof IdempotencyRaceError)) throw error;
-      const winner = await this.replay(userId, idempotencyKey, requestHash);
-      if (winner) return winner;
+      if (error instanceof KeyUsedError) return this.replay(error.record ?? (await this.store.findIdempotencyRecord(userId, idempotencyKey)), requestHash);
+      if (error instanceof SoldOutError || error instanceof HoldContentionError) {
+        // A retry of an order that took the last seats answers that order.
+        const record = await this.store.findIdempotencyRecord(userId, idempotencyKey);
+        if (record) return this.replay(record, requestHash);
+        this.count('SoldOut');
+      }
       throw error;
     }
     this.count('OrdersReserved');
@@ -126,8 +134,7 @@ export class Orders {
       const order = await this.owned(userId, orderId);
       const next = cancel(order, new Date(this.now()));
       if (next === order) return toView(order);
-      await this.ledger.release(order.holdId, [this.versioned(next)]);
-      await this.claims.release(order);
+      await this.giveBack(order, next);
       return toView(next);
     });
   }
@@ -146,7 +153,7 @@ export class Orders {
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {
-        await this.ledger.confirm(order.holdId, [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber))]);
+        await this.ledger.confirmHeld(heldSeats(order), [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber))]);
         return paid;
       } catch (error) {
         if (!(error instanceof HoldLostError || error instanceof HoldStateError || error instanceof ClaimLostError)) throw error;
@@ -172,8 +179,7 @@ export class Orders {
           const next = expire(order, new Date(this.now()));
           if (next === order) continue;
           try {
-            await this.ledger.release(order.holdId, [this.versioned(next)]);
-            await this.claims.release(order);
+            await this.giveBack(order, next);
             expired++;
             progressed++;
           } catch (error) {
@@ -188,11 +194,25 @@ export class Orders {
     return expired;
   }
 
-  private async replay(userId: string, key: string, requestHash: string): Promise<{ order: OrderView; replayed: true } | undefined> {
-    const record = await this.store.findIdempotencyRecord(userId, key);
-    if (!record) return undefined;
+  /** The first response under a key; another body under it is refused. */
+  private replay(record: IdempotencyRecord | undefined, requestHash: string): { order: OrderView; replayed: true } {
+    if (!record) throw new OrderVersionConflictError('the request under this Idempotency-Key changed meanwhile; retry');
     if (record.requestHash !== requestHash) throw new IdempotencyConflictError('this Idempotency-Key was used with another request body');
     return { order: record.response as OrderView, replayed: true };
+  }
+
+  /**
+   * An unpaid order's seats and passenger claims back, with its next state, in one
+   * transaction. A claim another order took after this one lapsed is left to it.
+   */
+  private async giveBack(order: Order, next: Order): Promise<void> {
+    try {
+      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...this.claims.releaseAll(order)]);
+    } catch (error) {
+      if (!(error instanceof ClaimLostError)) throw error;
+      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next)]);
+      await this.claims.release(order);
+    }
   }
 
   private async owned(userId: string, orderId: string): Promise<Order> {
@@ -230,3 +250,12 @@ export class Orders {
     }
   }
 }
+
+/** What an order's hold holds, from the order itself: no read of the hold needed. */
+const heldSeats = (order: Order): HeldSeats => ({
+  holdId: order.holdId,
+  serviceId: order.serviceId,
+  fromIndex: order.fromIndex,
+  toIndex: order.toIndex,
+  seats: order.seats.map(({ coach, seat }) => ({ coach, seat })),
+});

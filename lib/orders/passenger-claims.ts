@@ -55,24 +55,34 @@ export class PassengerClaims {
     };
   }
 
+  /** Gives back every claim of the order, in the caller's transaction; if another order took one, ClaimLostError. */
+  releaseAll(order: Order): LinkedWrite[] {
+    return order.passengers.map(({ idNumber }) => ({
+      item: { Delete: this.releaseOne(order, idNumber) },
+      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} was booked by another order`),
+    }));
+  }
+
   /** Gives back the claims the order still owns; ones another order has taken are left alone. */
   async release(order: Order): Promise<void> {
     await Promise.all(
       order.passengers.map(async ({ idNumber }) => {
         try {
-          await this.db.send(
-            new DeleteCommand({
-              TableName: this.ledgerTable,
-              Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
-              ConditionExpression: 'orderId = :order',
-              ExpressionAttributeValues: { ':order': order.orderId },
-            }),
-          );
+          await this.db.send(new DeleteCommand(this.releaseOne(order, idNumber)));
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         }
       }),
     );
+  }
+
+  private releaseOne(order: Order, idNumber: string) {
+    return {
+      TableName: this.ledgerTable,
+      Key: ledgerKeys.passengerClaim(order.serviceId, idNumber),
+      ConditionExpression: 'orderId = :order',
+      ExpressionAttributeValues: { ':order': order.orderId },
+    };
   }
 }
 

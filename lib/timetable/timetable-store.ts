@@ -1,13 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_DATE_INDEX, ledgerKeys } from '../ledger/ledger-keys';
 import { ServiceConflictError } from './errors';
 import type { Service } from './service';
 
-/** A publisher owns a half-written service for this long; after it, a retry takes over. */
-const PUBLISH_LEASE_MS = 60_000;
-
-type ServiceStatus = 'PUBLISHING' | 'OPEN';
+type ServiceStatus = 'OPEN';
 
 interface ServiceItem extends Service {
   pk: string;
@@ -16,14 +13,13 @@ interface ServiceItem extends Service {
   gsi1sk: string;
   fingerprint: string;
   status: ServiceStatus;
-  leaseUntil: number;
 }
 
-export type PublishStart = 'write-seats' | 'already-published';
+export type PublishOutcome = 'created' | 'already-published';
 
 /**
- * Service definitions, kept in the seat-ledger table next to their seats.
- * Holds are only taken on OPEN services, so a half-published service never sells.
+ * Service definitions, kept in the seat-ledger table. A service is open for sale
+ * the moment its definition is stored: its seats need no items until first held.
  */
 export class TimetableStore {
   constructor(
@@ -32,53 +28,33 @@ export class TimetableStore {
   ) {}
 
   /**
-   * Claims the right to write a service's seats. Answers 'already-published' for an
-   * identical, open service; throws ServiceConflictError for a different definition
-   * under the same id, or while another publisher's lease is live.
+   * Stores a service definition, once. The identical definition again is
+   * 'already-published'; a different one under the same id, ServiceConflictError.
    */
-  async beginPublish(service: Service, fingerprint: string, nowMs: number): Promise<PublishStart> {
+  async publish(service: Service, fingerprint: string): Promise<PublishOutcome> {
     const item: ServiceItem = {
       ...ledgerKeys.service(service.serviceId),
       ...ledgerKeys.serviceByDate(service.date, service.trainNo),
       ...service,
       fingerprint,
-      status: 'PUBLISHING',
-      leaseUntil: nowMs + PUBLISH_LEASE_MS,
+      status: 'OPEN',
     };
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR (fingerprint = :fp AND #status = :publishing AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':fp': fingerprint, ':publishing': 'PUBLISHING', ':now': nowMs },
+          ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'write-seats';
+      return 'created';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = error.Item as Record<string, { S?: string }> | undefined;
-      if (existing?.fingerprint?.S !== fingerprint) {
-        throw new ServiceConflictError(`a different service is already published as ${service.serviceId}`, { cause: error });
-      }
-      if (existing.status?.S === 'OPEN') return 'already-published';
-      throw new ServiceConflictError(`${service.serviceId} is being published right now; retry shortly`, { cause: error });
+      if (existing?.fingerprint?.S === fingerprint) return 'already-published';
+      throw new ServiceConflictError(`a different service is already published as ${service.serviceId}`, { cause: error });
     }
-  }
-
-  async markOpen(serviceId: string, fingerprint: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: ledgerKeys.service(serviceId),
-        UpdateExpression: 'SET #status = :open REMOVE leaseUntil',
-        ConditionExpression: 'fingerprint = :fp',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':open': 'OPEN', ':fp': fingerprint },
-      }),
-    );
   }
 
   /** An open service, or undefined. */

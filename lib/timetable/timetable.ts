@@ -1,115 +1,59 @@
 import { InvalidRequestError } from '../domain-error';
-import type { SeatLedger } from '../ledger/seat-ledger';
-import { isFreeOver } from '../ledger/occupancy';
 import { ServiceNotFoundError } from './errors';
-import {
-  classesOf,
-  fareFor,
-  fingerprint,
-  type PublishServiceRequest,
-  type Ride,
-  rideOf,
-  type SeatClass,
-  seatCount,
-  segmentMask,
-  type Service,
-  toService,
-} from './service';
+import { fingerprint, type PublishServiceRequest, type Ride, rideOf, type SeatClass, seatCount, type Service, toService } from './service';
 import type { TimetableStore } from './timetable-store';
 
-export interface ClassAvailability {
-  available: number;
-  fare: number;
+export interface TimetableOptions {
+  now?: () => number;
+  /** How long this container answers "which services run on a date" from one read. @default 1000 */
+  dayCacheMs?: number;
 }
 
-export interface Availability {
-  serviceId: string;
-  from: string;
-  to: string;
-  classes: Partial<Record<SeatClass, ClassAvailability>>;
-}
-
-export interface ServiceSummary {
-  serviceId: string;
-  trainNo: string;
-  date: string;
-  from: { station: string; departs: string | undefined };
-  to: { station: string; arrives: string | undefined };
-  classes: Partial<Record<SeatClass, ClassAvailability>>;
-}
-
-export interface SeatMap {
-  coaches: { coach: string; seatClass: SeatClass; seats: { seat: string; free: boolean }[] }[];
-}
-
-/** The timetable's use cases: publish a service, find services, count and map free seats. */
+/**
+ * The timetable's use cases: publish a service, find services, resolve a ride.
+ * A published service never changes, so each container reads its definition once.
+ */
 export class Timetable {
+  private readonly now: () => number;
+  private readonly dayCacheMs: number;
+  private readonly services = new Map<string, Service>();
+  private readonly days = new Map<string, { readAt: number; services: Promise<Service[]> }>();
+
   constructor(
     private readonly store: TimetableStore,
-    private readonly ledger: SeatLedger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: TimetableOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.dayCacheMs = options.dayCacheMs ?? 1000;
+  }
 
-  /**
-   * 1. Claim the service id (a conflicting definition or a live publisher → conflict).
-   * 2. Write its empty seats, unless an identical service is already open.
-   * 3. Open it for sale.
-   */
+  /** Opens a service for sale; the identical service again is a no-op, a different one under its id a conflict. */
   async publish(request: PublishServiceRequest): Promise<{ serviceId: string; seats: number; created: boolean }> {
     const service = toService(request);
-    const digest = fingerprint(request);
-    const start = await this.store.beginPublish(service, digest, this.now());
-    if (start === 'already-published') return { serviceId: service.serviceId, seats: seatCount(service), created: false };
-    await this.ledger.writeSeats(service);
-    await this.store.markOpen(service.serviceId, digest);
-    return { serviceId: service.serviceId, seats: seatCount(service), created: true };
-  }
-
-  /** Services on a date that stop at `from` before `to`, with what is free on that ride. */
-  async search(from: string, to: string, date: string): Promise<ServiceSummary[]> {
-    const services = await this.store.servicesOn(date);
-    const rides = services.flatMap((service) => {
-      const ride = rideOf(service, from, to);
-      return ride ? [{ service, ride }] : [];
-    });
-    return Promise.all(
-      rides.map(async ({ service, ride }) => ({
-        serviceId: service.serviceId,
-        trainNo: service.trainNo,
-        date: service.date,
-        from: { station: from, departs: service.stops[ride.fromIndex]?.departs },
-        to: { station: to, arrives: service.stops[ride.toIndex]?.arrives },
-        classes: await this.classAvailability(service, ride),
-      })),
-    );
-  }
-
-  async availability(serviceId: string, from: string, to: string): Promise<Availability> {
-    const service = await this.service(serviceId);
-    return { serviceId, from, to, classes: await this.classAvailability(service, this.ride(service, from, to)) };
-  }
-
-  async seatMap(serviceId: string, from: string, to: string, seatClass?: SeatClass): Promise<SeatMap> {
-    const service = await this.service(serviceId);
-    const mask = segmentMask(this.ride(service, from, to));
-    const seats = await this.ledger.readSeats(service, seatClass);
-    const now = this.now();
-    return {
-      coaches: service.coaches
-        .filter((c) => seatClass === undefined || c.seatClass === seatClass)
-        .map((c) => ({
-          coach: c.coach,
-          seatClass: c.seatClass,
-          seats: seats.filter((s) => s.coach === c.coach).map((s) => ({ seat: s.seat, free: isFreeOver(s.segments, mask, now) })),
-        })),
-    };
+    const outcome = await this.store.publish(service, fingerprint(request));
+    return { serviceId: service.serviceId, seats: seatCount(service), created: outcome === 'created' };
   }
 
   /** An open service, or ServiceNotFoundError. */
   async service(serviceId: string): Promise<Service> {
+    const known = this.services.get(serviceId);
+    if (known) return known;
     const service = await this.store.getService(serviceId);
     if (!service) throw new ServiceNotFoundError(`no service ${serviceId}`);
-    return service;
+    return this.remember(service);
+  }
+
+  /** Open services departing on a date, by train number. */
+  async servicesOn(date: string): Promise<Service[]> {
+    const now = this.now();
+    const cached = this.days.get(date);
+    if (cached && now - cached.readAt < this.dayCacheMs && now >= cached.readAt) return cached.services;
+    const entry = { readAt: now, services: this.store.servicesOn(date).then((services) => services.map((s) => this.remember(s))) };
+    this.days.set(date, entry);
+    entry.services.catch(() => {
+      if (this.days.get(date) === entry) this.days.delete(date);
+    });
+    return entry.services;
   }
 
   /** The ride between two stations of a service, or InvalidRequestError naming what is wrong. */
@@ -125,22 +69,17 @@ export class Timetable {
     throw new InvalidRequestError(errors.map((e) => e.message).join('; '), { errors });
   }
 
-  /** One read of the service's seats, counted per class. */
   /** Refuses a seat class the service has no coach of (400, naming `seatClass`). */
   requireClass(service: Service, seatClass: SeatClass): void {
     if (service.coaches.some((c) => c.seatClass === seatClass)) return;
     throw new InvalidRequestError(`${service.serviceId} has no ${seatClass} seats`, { errors: [{ path: 'seatClass', message: `no ${seatClass} seats on this service` }] });
   }
 
-  private async classAvailability(service: Service, ride: Ride): Promise<Partial<Record<SeatClass, ClassAvailability>>> {
-    const seats = await this.ledger.readSeats(service);
-    const mask = segmentMask(ride);
-    const now = this.now();
-    return Object.fromEntries(
-      classesOf(service).map((seatClass) => {
-        const available = seats.filter((s) => s.seatClass === seatClass && isFreeOver(s.segments, mask, now)).length;
-        return [seatClass, { available, fare: fareFor(service, seatClass, ride) ?? 0 }];
-      }),
-    );
+  /** One object per service and container: what is derived from a definition (its seat layout) is derived once. */
+  private remember(service: Service): Service {
+    const known = this.services.get(service.serviceId);
+    if (known) return known;
+    this.services.set(service.serviceId, service);
+    return service;
   }
 }

@@ -3,12 +3,9 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startEmulators } from '../../infra/local/emulators';
 import { SoldOutError } from '../../lib/ledger/errors';
-import { Inventory } from '../../lib/ledger/inventory';
-import { SeatLedger } from '../../lib/ledger/seat-ledger';
 import type { PublishServiceRequest } from '../../lib/timetable/service';
-import { Timetable } from '../../lib/timetable/timetable';
-import { TimetableStore } from '../../lib/timetable/timetable-store';
-import { provisionLedgerTable } from '../helpers/ledger-table';
+import { provisionFromTemplate } from '../helpers/ledger-table';
+import { type SeatTables, seatSystem } from '../helpers/seat-system';
 import type { BenchRow } from './bench-row';
 
 const SECTION = 'seat ledger (DynamoDB Local)';
@@ -56,15 +53,19 @@ export function meteredClient() {
   return { db: DynamoDBDocumentClient.from(client), totals };
 }
 
-async function holdsAtConcurrency(tableName: string, buyers: number): Promise<BenchRow[]> {
+/**
+ * Buyers in one process share one snapshot cache (500 ms), as buyers served by one
+ * warm container would; the snapshot is re-projected every 250 ms on a separate
+ * client, as the ledger's stream and the projector function do in the running system.
+ */
+async function holdsAtConcurrency(tables: SeatTables, buyers: number): Promise<BenchRow[]> {
   const { db, totals } = meteredClient();
   let conflicts = 0;
-  const ledger = new SeatLedger(db, tableName, { onHoldConflict: () => conflicts++ });
-  const timetable = new Timetable(new TimetableStore(db, tableName), ledger);
-  const inventory = new Inventory(timetable, ledger);
+  const { inventory, timetable } = seatSystem(db, tables, { snapshotMaxAgeMs: 500, ledger: { onHoldConflict: () => conflicts++ } });
   const train = benchTrain(`G${9000 + buyers}`);
   const { serviceId } = await timetable.publish(train);
   const stations = train.stops.map((s) => s.station);
+  const stopProjecting = seatSystem(plainClient(), tables).projectEvery(serviceId, 250);
   Object.assign(totals, { read: 0, write: 0, calls: 0, byCommand: {} });
 
   let holds = 0;
@@ -85,6 +86,7 @@ async function holdsAtConcurrency(tableName: string, buyers: number): Promise<Be
   };
   await Promise.all(Array.from({ length: buyers }, buyer));
   const seconds = (Date.now() - started) / 1000;
+  await stopProjecting();
   const attempts = holds + soldOut + conflicts;
   return [
     { section: SECTION, metric: `holds/s, ${buyers} concurrent buyer${buyers > 1 ? 's' : ''} on one train`, value: (holds / seconds).toFixed(0) },
@@ -92,6 +94,8 @@ async function holdsAtConcurrency(tableName: string, buyers: number): Promise<Be
     { section: SECTION, metric: `  consumed per hold (${buyers} buyers)`, value: `${(totals.write / Math.max(holds, 1)).toFixed(1)} WCU, ${(totals.read / Math.max(holds, 1)).toFixed(1)} RCU, ${(totals.calls / Math.max(holds, 1)).toFixed(1)} calls` },
   ];
 }
+
+const plainClient = () => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
 async function rawPutRate(tableName: string): Promise<BenchRow> {
   const client = new DynamoDBClient({});
@@ -111,10 +115,10 @@ export async function runLedgerBench(): Promise<BenchRow[]> {
   const emulators = await startEmulators();
   Object.assign(process.env, emulators.env);
   try {
-    const tableName = await provisionLedgerTable();
+    const tables = await provisionFromTemplate();
     const rows: BenchRow[] = [];
-    for (const buyers of [1, 10, 50]) rows.push(...(await holdsAtConcurrency(tableName, buyers)));
-    rows.push(await rawPutRate(tableName));
+    for (const buyers of [1, 10, 50]) rows.push(...(await holdsAtConcurrency(tables, buyers)));
+    rows.push(await rawPutRate(tables.ledgerTable));
     return rows;
   } finally {
     await emulators.stop();

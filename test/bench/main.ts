@@ -1,21 +1,33 @@
 import { runAllocatorBench } from './allocator-bench';
 import type { BenchRow } from './bench-row';
+import { runCostBench } from './cost-bench';
+import { runHotTrainBench } from './hot-train-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runOrdersBench } from './orders-bench';
 import { runTicketsBench } from './tickets-bench';
 
-/** `npm run bench`: every benchmark, printed as one table. Figures, never pass/fail. */
+/**
+ * `npm run bench`: the quick benchmarks, printed as one table; `npm run bench -- <name>…`
+ * runs the ones named. The local-cloud benchmarks (`hot-train`, `cost`) start the whole
+ * local cloud and take minutes, so they run only when named. Figures, never pass/fail.
+ */
 async function main(): Promise<void> {
+  // The bench's own SDK clients would print the SDK's Node 22 notice; the local cloud's are set likewise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const only = process.argv.slice(2);
-  const benches: [string, () => Promise<BenchRow[]>][] = [
-    ['allocator', runAllocatorBench],
-    ['ledger', runLedgerBench],
-    ['orders', runOrdersBench],
-    ['tickets', runTicketsBench],
+  const benches: [string, () => Promise<BenchRow[]>, { onRequest?: boolean }][] = [
+    ['allocator', runAllocatorBench, {}],
+    ['ledger', runLedgerBench, {}],
+    ['orders', runOrdersBench, {}],
+    ['tickets', runTicketsBench, {}],
+    ['hot-train', runHotTrainBench, { onRequest: true }],
+    ['cost', runCostBench, { onRequest: true }],
   ];
+  const unknown = only.filter((name) => !benches.some(([known]) => known === name));
+  if (unknown.length > 0) throw new Error(`no benchmark named ${unknown.join(', ')}; choose from ${benches.map(([name]) => name).join(', ')}`);
   const rows: BenchRow[] = [];
-  for (const [name, run] of benches) {
-    if (only.length > 0 && !only.includes(name)) continue;
+  for (const [name, run, { onRequest }] of benches) {
+    if (only.length > 0 ? !only.includes(name) : onRequest) continue;
     process.stderr.write(`running ${name} benchmark…\n`);
     rows.push(...(await run()));
   }

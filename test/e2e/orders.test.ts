@@ -60,6 +60,8 @@ function pay(orderId: string, amount: number, options: { paymentId?: string; sec
 }
 
 const free = async (serviceId: string) => (await call('GET', `/services/${serviceId}/availability?from=VNP&to=AOH`)).body.classes.second.available as number;
+/** Availability is served from the occupancy snapshot, which follows the ledger within about a second. */
+const eventuallyFree = (serviceId: string, seats: number) => retryUntil(async () => expect(await free(serviceId)).toBe(seats), 10_000, 100);
 const statusOf = async (token: string, orderId: string) => (await call('GET', `/orders/${orderId}`, { token })).body.status as string | undefined;
 
 /** Orders are read from the read model, which follows the writes through the stream within moments. */
@@ -77,7 +79,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect(await pay(orderId, amount, { paymentId })).toMatchObject({ status: 200, body: { orderId, status: 'PAID' } });
 
     await eventuallyStatus(alice, orderId, 'PAID');
-    expect(await free(serviceId)).toBe(4);
+    await eventuallyFree(serviceId, 4);
   });
 
   it('refuses forged, unsigned and stale callbacks with 401 and a wrong amount with 409, changing nothing', async () => {
@@ -102,7 +104,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect((await call('POST', `/orders/${orderId}/cancel`, { token: bob })).status).toBe(404);
     expect(await call('POST', `/orders/${orderId}/cancel`, { token: alice })).toMatchObject({ status: 200, body: { orderId, status: 'CANCELLED' } });
     expect(await call('POST', `/orders/${orderId}/cancel`, { token: alice })).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
-    expect(await free(serviceId)).toBe(5);
+    await eventuallyFree(serviceId, 5);
     expect(await pay(orderId, amount)).toMatchObject({ status: 409, body: { type: '/problems/invalid-state' } });
   });
 
@@ -117,7 +119,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect(a.body.orderId).toBe(b.body.orderId);
     expect(again).toMatchObject({ status: 201, body: { orderId: a.body.orderId } });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await free(serviceId)).toBe(4);
+    await eventuallyFree(serviceId, 4);
     expect(await reserve(alice, serviceId, { key, travellers: [passenger()] })).toMatchObject({ status: 422, body: { type: '/problems/idempotency-conflict' } });
     const keyless = await call('POST', '/orders', { token: alice, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } });
     expect(keyless).toMatchObject({ status: 400, body: { type: '/problems/validation' } });
@@ -132,7 +134,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     expect(await reserve(bob, serviceId, { travellers: [{ name: 'X', idNumber: '110101199003070012' }] })).toMatchObject({ status: 400, body: { type: '/problems/validation' } });
     expect(await reserve(bob, 'G9999_2026-12-01')).toMatchObject({ status: 400, body: { type: '/problems/validation' } });
     expect(await reserve(bob, serviceId, { travellers: Array.from({ length: 6 }, passenger) })).toMatchObject({ status: 400 });
-    expect(await free(serviceId)).toBe(9);
+    await eventuallyFree(serviceId, 9);
   });
 
   it('sells 4 seats to exactly 4 of 30 concurrent buyers', async () => {
@@ -143,7 +145,7 @@ describe('HTTP API: orders and payments on the local cloud', () => {
 
     expect(answers.filter((a) => a.status === 201)).toHaveLength(4);
     expect(answers.filter((a) => a.status !== 201).every((a) => a.status === 409 && a.body.type === '/problems/sold-out')).toBe(true);
-    expect(await free(serviceId)).toBe(0);
+    await eventuallyFree(serviceId, 0);
   });
 
   it("lists the caller's orders newest first, a page at a time", async () => {
@@ -163,10 +165,10 @@ describe('HTTP API: orders and payments on the local cloud', () => {
   it('frees the seats of an unpaid order at expiresAt, expires it in the sweep, and asks for a refund of a payment after resale', async () => {
     const serviceId = await publish(1, ['A']);
     const late = (await reserve(alice, serviceId)).body;
-    expect(await free(serviceId)).toBe(0);
+    await eventuallyFree(serviceId, 0);
 
     await sleepUntil(Date.parse(late.expiresAt) + 200);
-    expect(await free(serviceId)).toBe(1);
+    await eventuallyFree(serviceId, 1);
     const resale = await reserve(bob, serviceId);
     expect(resale.status).toBe(201);
 

@@ -8,7 +8,7 @@ describe('Lifecycle', () => {
   it('lets every table expire items by their ttl attribute', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
 
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(4);
     for (const table of tables) expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 

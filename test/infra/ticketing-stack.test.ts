@@ -14,7 +14,7 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'GET /healthz', functionId: 'HealthzFunction', auth: 'NONE', access: 'none' },
   { routeKey: 'GET /readyz', functionId: 'ReadyzFunction', auth: 'NONE', access: 'readiness' },
   { routeKey: 'GET /openapi.json', functionId: 'OpenApiFunction', auth: 'NONE', access: 'none' },
-  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'publish' },
+  { routeKey: 'POST /admin/services', functionId: 'PublishServiceFunction', auth: 'JWT', access: 'readWrite' },
   { routeKey: 'GET /services', functionId: 'SearchServicesFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', auth: 'NONE', access: 'read' },
   { routeKey: 'GET /services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', auth: 'NONE', access: 'read' },
@@ -28,10 +28,22 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
-/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector. */
-const BACKGROUND_FUNCTIONS = 6;
+/** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector, the occupancy projector. */
+const BACKGROUND_FUNCTIONS = 7;
 
 const TABLE = 'SeatLedgerTable';
+const OCCUPANCY_TABLE = 'OccupancyTable';
+/** Every table here is keyed by `pk` and `sk`, both strings. */
+const PK_SK_KEY_SCHEMA = [
+  { AttributeName: 'pk', KeyType: 'HASH' },
+  { AttributeName: 'sk', KeyType: 'RANGE' },
+];
+const PK_SK_ATTRIBUTES = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+];
+/** Whoever picks or counts seats reads them from the occupancy snapshot. */
+const READS_OCCUPANCY: readonly Access[] = ['read', 'readWrite', 'publish', 'orders:readWrite', 'payments'];
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
 const LEDGER_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const READINESS_ACTIONS = ['dynamodb:DescribeTable', 'kinesis:DescribeStreamSummary', 'sqs:GetQueueAttributes'];
@@ -90,30 +102,39 @@ describe('Stack: TicketingStack', () => {
   function statementsOf(functionId: string): Statement[] {
     const fn = stack.httpApi.functions.get(functionId);
     if (!fn?.role) throw new Error(`no role for ${functionId}`);
-    const roleId = logicalIdOf(stack, fn.role.node.defaultChild);
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
-    );
-    return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    return roleStatements(logicalIdOf(stack, fn.role.node.defaultChild));
   }
 
   function actionsOf(functionId: string): string[] {
     return statementsOf(functionId).flatMap((statement) => [statement.Action].flat());
   }
 
+  /** Every statement of every policy attached to a role, by the role's logical id. */
+  function roleStatements(roleId: string): Statement[] {
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  }
+
+  /** The actions a set of statements allows on a table (its ARN, not its indexes or stream). */
+  function actionsOnTable(statements: Statement[], tableId: string): string[] {
+    const arn = JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    return statements
+      .filter((st) => [st.Resource].flat().some((r) => JSON.stringify(r) === arn))
+      .flatMap((st) => [st.Action].flat())
+      .sort();
+  }
+
+  const projectorId = () => logicalIdOf(stack, stack.occupancyWorkers.projector.node.defaultChild);
+  const projectorStatements = () => roleStatements(logicalIdOf(stack, stack.occupancyWorkers.projector.role?.node.defaultChild));
+
   describe('Construct: SeatLedger', () => {
     it('keys the ledger table by pk and sk as strings, billed per request, under a fixed logical id', () => {
       expect(resources[TABLE]?.Type).toBe('AWS::DynamoDB::Table');
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: Match.arrayWith([
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ]),
+        KeySchema: PK_SK_KEY_SCHEMA,
+        AttributeDefinitions: Match.arrayWith(PK_SK_ATTRIBUTES),
       });
     });
 
@@ -149,6 +170,28 @@ describe('Stack: TicketingStack', () => {
 
     it('leaves the table name to CloudFormation', () => {
       expect(resources[TABLE]?.Properties).not.toHaveProperty('TableName');
+      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('TableName');
+    });
+
+    it('streams the keys of every ledger change, and only the keys', () => {
+      expect(resources[TABLE]?.Properties.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+    });
+
+    it('keeps the occupancy snapshot in its own table under a fixed logical id: pk and sk strings, per request, PITR, retained, no index and no stream', () => {
+      expect(resources[OCCUPANCY_TABLE]).toMatchObject({
+        Type: 'AWS::DynamoDB::Table',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: PK_SK_KEY_SCHEMA,
+          AttributeDefinitions: PK_SK_ATTRIBUTES,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        },
+      });
+      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('GlobalSecondaryIndexes');
+      expect(resources[OCCUPANCY_TABLE]?.Properties).not.toHaveProperty('StreamSpecification');
     });
 
     it('lets an ephemeral stage delete the table and the user pool with the stack', () => {
@@ -332,6 +375,7 @@ describe('Stack: TicketingStack', () => {
       const expected: Record<string, unknown> = { ...SHARED_ENVIRONMENT };
       const viewsOnly = access === 'orderViews:get' || access === 'orderViews:list';
       if (access !== 'none' && !viewsOnly) expected.LEDGER_TABLE_NAME = { Ref: TABLE };
+      if (READS_OCCUPANCY.includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: OCCUPANCY_TABLE };
       if (viewsOnly) expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
@@ -375,6 +419,7 @@ describe('Stack: TicketingStack', () => {
         expect(dynamo).toEqual([
           { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } } },
           { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [TABLE, 'Arn'] }, '/index/byDate']] } },
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [OCCUPANCY_TABLE, 'Arn'] } },
         ]);
       },
     );
@@ -390,13 +435,24 @@ describe('Stack: TicketingStack', () => {
       expect(actionsOf(functionId)).toEqual(expect.arrayContaining([...LEDGER_READ_ACTIONS, ...LEDGER_WRITE_ACTIONS]));
     });
 
-    it('grants BatchWriteItem to the timetable publisher alone, and Scan to no function', () => {
+    it('grants BatchWriteItem and Scan to no function', () => {
       const policies = Object.values(template.findResources('AWS::IAM::Policy'));
       const granting = (action: string) =>
         policies.filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => [st.Action].flat().includes(action))).map((policy) => JSON.stringify(policy.Properties.Roles));
 
-      expect(granting('dynamodb:BatchWriteItem')).toEqual([expect.stringContaining('PublishServiceFunction')]);
+      expect(granting('dynamodb:BatchWriteItem')).toEqual([]);
       expect(granting('dynamodb:Scan')).toEqual([]);
+    });
+
+    it.each(EXPECTED_ROUTES.filter((route) => READS_OCCUPANCY.includes(route.access)))('lets $functionId read the occupancy snapshot but not write it', ({ functionId }) => {
+      const onOccupancy = actionsOnTable(statementsOf(functionId), OCCUPANCY_TABLE);
+
+      expect(onOccupancy).toEqual(expect.arrayContaining(['dynamodb:Query']));
+      for (const write of LEDGER_WRITE_ACTIONS) expect(onOccupancy).not.toContain(write);
+    });
+
+    it.each(EXPECTED_ROUTES.filter((route) => !READS_OCCUPANCY.includes(route.access)))('gives $functionId nothing on the occupancy snapshot', ({ functionId }) => {
+      expect(actionsOnTable(statementsOf(functionId), OCCUPANCY_TABLE)).toEqual([]);
     });
 
     it.each(EXPECTED_ROUTES.filter((route) => route.access === 'orders:readWrite' || route.access === 'payments'))(
@@ -545,6 +601,55 @@ describe('Stack: TicketingStack', () => {
       });
     });
 
+  });
+
+  describe('Construct: OccupancyWorkers', () => {
+    it('feeds the occupancy projector from the ledger stream in order, retrying from the failed record, without bisection or a DLQ, skipping records over an hour old', () => {
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { EventSourceArn: { 'Fn::GetAtt': [TABLE, 'StreamArn'] } } }));
+
+      expect(mappings.map((mapping) => mapping.Properties)).toEqual([
+        expect.objectContaining({
+          EventSourceArn: { 'Fn::GetAtt': [TABLE, 'StreamArn'] },
+          FunctionName: { Ref: projectorId() },
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: 100,
+          ParallelizationFactor: 1,
+          BisectBatchOnFunctionError: false,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRetryAttempts: 20,
+          MaximumRecordAgeInSeconds: 3600,
+        }),
+      ]);
+      expect(mappings[0]?.Properties).not.toHaveProperty('DestinationConfig');
+    });
+
+    it('runs the projector within 30 s, naming the ledger and the occupancy table and nothing else', () => {
+      expect(resources[projectorId()]?.Properties).toMatchObject({
+        Timeout: 30,
+        Environment: { Variables: { ...SHARED_ENVIRONMENT, LEDGER_TABLE_NAME: { Ref: TABLE }, OCCUPANCY_TABLE_NAME: { Ref: OCCUPANCY_TABLE } } },
+      });
+      expect(Object.keys((resources[projectorId()]?.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(
+        [...Object.keys(SHARED_ENVIRONMENT), 'LEDGER_TABLE_NAME', 'OCCUPANCY_TABLE_NAME'].sort(),
+      );
+    });
+
+    it('lets the projector read the ledger and its stream, write the occupancy snapshot, and write nothing else', () => {
+      const statements = projectorStatements();
+
+      expect(actionsOnTable(statements, OCCUPANCY_TABLE)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+      expect(actionsOnTable(statements, TABLE)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
+      for (const write of LEDGER_WRITE_ACTIONS) expect(actionsOnTable(statements, TABLE)).not.toContain(write);
+      expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']), Resource: { 'Fn::GetAtt': [TABLE, 'StreamArn'] } }));
+      expect(JSON.stringify(statements.map((st) => st.Resource))).not.toMatch(/OrdersTable|OrderViewTable/);
+    });
+
+    it('lets no other function write the occupancy snapshot', () => {
+      const writers = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((st) => actionsOnTable([st], OCCUPANCY_TABLE).includes('dynamodb:PutItem')))
+        .flatMap((policy) => policy.Properties.Roles as unknown[]);
+
+      expect(writers).toEqual([{ Ref: logicalIdOf(stack, stack.occupancyWorkers.projector.role?.node.defaultChild) }]);
+    });
   });
 
   describe('Concurrency', () => {

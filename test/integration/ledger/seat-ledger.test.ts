@@ -4,26 +4,24 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { HoldIdConflictError, HoldLostError, HoldStateError, SoldOutError } from '../../../lib/ledger/errors';
 import type { HoldRecord } from '../../../lib/ledger/hold';
-import { Inventory, type HoldInput } from '../../../lib/ledger/inventory';
+import type { HoldInput } from '../../../lib/ledger/inventory';
 import { ledgerKeys } from '../../../lib/ledger/ledger-keys';
 import { type SeatSegments, segmentKey } from '../../../lib/ledger/occupancy';
-import { SeatLedger } from '../../../lib/ledger/seat-ledger';
 import { ServiceConflictError } from '../../../lib/timetable/errors';
 import { type PublishServiceRequest, serviceIdOf } from '../../../lib/timetable/service';
-import { Timetable } from '../../../lib/timetable/timetable';
-import { TimetableStore } from '../../../lib/timetable/timetable-store';
 import { useEmulators } from '../../helpers/emulators';
-import { provisionLedgerTable } from '../../helpers/ledger-table';
+import { provisionFromTemplate } from '../../helpers/ledger-table';
+import { type SeatTables, seatSystem } from '../../helpers/seat-system';
 import { smallService, STATIONS } from '../../helpers/services';
 
 useEmulators();
 
 let db: DynamoDBDocumentClient;
-let tableName: string;
+let tables: SeatTables;
 let clock: number;
 
 beforeAll(async () => {
-  tableName = await provisionLedgerTable();
+  tables = await provisionFromTemplate();
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 });
 
@@ -33,15 +31,11 @@ beforeEach(() => {
 
 /** The inventory with a clock the test moves, so expiry needs no sleeping. */
 function system(options: { realClock?: boolean } = {}) {
-  const now = options.realClock ? Date.now : () => clock;
-  const ledger = new SeatLedger(db, tableName, { now });
-  const timetable = new Timetable(new TimetableStore(db, tableName), ledger, now);
-  return { ledger, timetable, inventory: new Inventory(timetable, ledger) };
+  return seatSystem(db, tables, { now: options.realClock ? Date.now : () => clock });
 }
 
 async function published(request: PublishServiceRequest = smallService()) {
-  const { timetable } = system();
-  await timetable.publish(request);
+  await system().timetable.publish(request);
   return serviceIdOf(request.trainNo, request.date);
 }
 
@@ -58,9 +52,9 @@ const holdInput = (serviceId: string, overrides: Partial<HoldInput> = {}): HoldI
 
 async function seatItems(serviceId: string, coach = '05') {
   const { Items } = await db.send(
-    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach) }, ConsistentRead: true }),
+    new QueryCommand({ TableName: tables.ledgerTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerKeys.coachPartition(serviceId, coach) }, ConsistentRead: true }),
   );
-  return (Items ?? []).map((item) => ({ seat: String(item.sk).replace('SEAT#', ''), segs: item.segs as SeatSegments }));
+  return (Items ?? []).map(({ pk: _pk, sk, ...segments }) => ({ seat: String(sk).replace('SEAT#', ''), segs: segments as SeatSegments }));
 }
 
 describe('Class: SeatLedger', () => {
@@ -126,15 +120,15 @@ describe('Class: SeatLedger', () => {
 
     it('frees a seat the moment its hold expires', async () => {
       const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
-      const { inventory, timetable } = system();
+      const { inventory } = system();
       await inventory.hold(holdInput(serviceId, { ttlSeconds: 60 }));
 
       clock += 59_999;
       await expect(inventory.hold(holdInput(serviceId))).rejects.toBeInstanceOf(SoldOutError);
-      expect((await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available).toBe(0);
+      expect(await availableSeats(serviceId)).toBe(0);
 
       clock += 1;
-      expect((await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available).toBe(1);
+      expect(await availableSeats(serviceId)).toBe(1);
       await expect(inventory.hold(holdInput(serviceId))).resolves.toMatchObject({ seats: [{ coach: '05', seat: '01A' }] });
     });
 
@@ -209,7 +203,7 @@ describe('Class: SeatLedger', () => {
 
 describe('Class: Timetable', () => {
   describe('Method: publish', () => {
-    it('writes every seat of a large train, republishes it as a no-op and refuses another definition under its id', async () => {
+    it('opens a large train for sale with one write, republishes it as a no-op and refuses another definition under its id', async () => {
       const request = smallService({ rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] });
       const big = { ...request, coaches: Array.from({ length: 6 }, (_, i) => ({ coach: String(i + 1).padStart(2, '0'), seatClass: 'second' as const, rows: 40, letters: ['A', 'B', 'C', 'D', 'F'] })) };
       const { timetable } = system();
@@ -218,24 +212,27 @@ describe('Class: Timetable', () => {
       await expect(timetable.publish(big)).resolves.toMatchObject({ seats: 1200, created: false });
       await expect(timetable.publish({ ...big, fares: { second: 1 } })).rejects.toBeInstanceOf(ServiceConflictError);
       expect(await availableSeats(serviceIdOf(big.trainNo, big.date))).toBe(1200);
+      expect(await seatItems(serviceIdOf(big.trainNo, big.date), '01')).toEqual([]);
     });
 
     it('lists a published service on its date with fares pro rata', async () => {
       const request = smallService({ date: '2026-12-24' });
-      const { timetable } = system();
+      const { timetable, availability } = system();
       await timetable.publish(request);
 
-      const found = await timetable.search('TXP', 'NKH', '2026-12-24');
+      const found = await availability.search('TXP', 'NKH', '2026-12-24');
 
       expect(found).toContainEqual(
         expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37' }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
       );
-      expect(await timetable.search('NKH', 'TXP', '2026-12-24')).toEqual([]);
+      expect(await availability.search('NKH', 'TXP', '2026-12-24')).toEqual([]);
     });
   });
 });
 
+/** Free over the whole route, once the ledger's changes have reached the snapshot. */
 async function availableSeats(serviceId: string): Promise<number | undefined> {
-  const { timetable } = system();
-  return (await timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
+  const { availability, project } = system();
+  await project(serviceId);
+  return (await availability.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
 }

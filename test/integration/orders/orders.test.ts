@@ -1,18 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SoldOutError } from '../../../lib/ledger/errors';
-import { SeatLedger } from '../../../lib/ledger/seat-ledger';
 import { DuplicatePassengerError, IdempotencyConflictError, InvalidStateError, OrderNotFoundError, PaymentMismatchError } from '../../../lib/orders/errors';
 import { OrderStore } from '../../../lib/orders/order-store';
 import { Orders } from '../../../lib/orders/orders';
 import { PassengerClaims } from '../../../lib/orders/passenger-claims';
 import type { CreateOrderRequest } from '../../../lib/orders/requests';
 import { serviceIdOf } from '../../../lib/timetable/service';
-import { Timetable } from '../../../lib/timetable/timetable';
-import { TimetableStore } from '../../../lib/timetable/timetable-store';
 import { useEmulators } from '../../helpers/emulators';
 import { residentId } from '../../helpers/resident-ids';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
+import { type SeatTables, seatSystem } from '../../helpers/seat-system';
 import { smallService } from '../../helpers/services';
 
 useEmulators();
@@ -21,14 +19,16 @@ const LI_LEI = { name: 'Li Lei', idNumber: '110101199003070011' };
 const HAN_MEIMEI = { name: 'Han Meimei', idNumber: '11010519491231002X' };
 
 let db: DynamoDBDocumentClient;
+let tables: SeatTables;
 let ledgerTable: string;
 let ordersTable: string;
 let clock: number;
 let keys = 0;
 
 beforeAll(async () => {
-  const { resources, ledgerTable: ledger } = await provisionFromTemplate();
-  ledgerTable = ledger;
+  const { resources, ...seatTables } = await provisionFromTemplate();
+  tables = seatTables;
+  ledgerTable = seatTables.ledgerTable;
   ordersTable = resources.tableName('OrdersTable');
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 });
@@ -43,9 +43,8 @@ let counted: string[] = [];
 function system() {
   const now = () => clock;
   const count = (metric: string, value = 1) => counted.push(...Array.from({ length: value }, () => metric));
-  const ledger = new SeatLedger(db, ledgerTable, { now });
-  const timetable = new Timetable(new TimetableStore(db, ledgerTable), ledger, now);
-  return { ledger, timetable, orders: new Orders(new OrderStore(db, ordersTable), timetable, ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now, count }) };
+  const seats = seatSystem(db, tables, { now });
+  return { ...seats, orders: new Orders(new OrderStore(db, ordersTable), seats.timetable, seats.ledger, new PassengerClaims(db, ledgerTable), { holdTtlSeconds: 1800, now, count }) };
 }
 
 async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
@@ -56,7 +55,12 @@ async function train(rows = 1, letters = ['A', 'B', 'C', 'D', 'F']) {
 
 const orderFor = (serviceId: string, passengers = [LI_LEI]): CreateOrderRequest => ({ serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers });
 const nextKey = () => `key-${++keys}`;
-const free = async (serviceId: string) => (await system().timetable.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
+/** Free over the whole route, once the ledger's changes have reached the snapshot. */
+async function free(serviceId: string) {
+  const { availability, project } = system();
+  await project(serviceId);
+  return (await availability.availability(serviceId, 'VNP', 'AOH')).classes.second?.available;
+}
 
 describe('Class: Orders', () => {
   describe('Method: reserve', () => {

@@ -239,3 +239,23 @@ describe('Endpoint: GET /_local/queues', () => {
     });
   });
 });
+
+describe('Endpoint: GET /_local/metrics', () => {
+  it('answers what the metrics source reports at the time of the request, never cached', async () => {
+    let invocations = 1;
+    const metrics = localEndpoints(await LocalAuth.create(), { metrics: () => ({ functions: [{ name: 'Fn', invocations }], calls: null }) })['GET /_local/metrics'] as LocalEndpoint;
+
+    invocations = 2;
+    const response = await metrics(request(''));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ functions: [{ name: 'Fn', invocations: 2 }], calls: null });
+  });
+
+  it('answers 501 when there is nothing to report', async () => {
+    const metrics = localEndpoints(await LocalAuth.create())['GET /_local/metrics'] as LocalEndpoint;
+
+    expect((await metrics(request(''))).statusCode).toBe(501);
+  });
+});

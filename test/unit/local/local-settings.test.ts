@@ -17,6 +17,8 @@ describe('Function: localCloudSettings', () => {
       seed: true,
       scheduleSeconds: undefined,
       queueVisibilitySeconds: undefined,
+      maxConcurrency: undefined,
+      meter: false,
       env: { PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET },
     });
   });
@@ -40,6 +42,23 @@ describe('Function: localCloudSettings', () => {
 
   it.each(['0', '-1', '1.5', 'soon', '43201'])('refuses LOCAL_QUEUE_VISIBILITY_SECONDS=%s', (value) => {
     expect(() => localCloudSettings([], { LOCAL_QUEUE_VISIBILITY_SECONDS: value }, DATA)).toThrow(`LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to 43200, got ${value}`);
+  });
+
+  it('reads LOCAL_MAX_CONCURRENCY, the bound on execution environments', () => {
+    expect(localCloudSettings([], { LOCAL_MAX_CONCURRENCY: '100' }, DATA).maxConcurrency).toBe(100);
+  });
+
+  it.each(['0', '-4', '2.5', 'many', '1001'])('refuses LOCAL_MAX_CONCURRENCY=%s', (value) => {
+    expect(() => localCloudSettings([], { LOCAL_MAX_CONCURRENCY: value }, DATA)).toThrow(
+      `LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to 1000, got ${value}`,
+    );
+  });
+
+  it('meters the calls to the emulators with LOCAL_METER=1 or true, and refuses other values', () => {
+    expect(localCloudSettings([], { LOCAL_METER: '1' }, DATA).meter).toBe(true);
+    expect(localCloudSettings([], { LOCAL_METER: 'true' }, DATA).meter).toBe(true);
+    expect(localCloudSettings([], { LOCAL_METER: '0' }, DATA).meter).toBe(false);
+    expect(() => localCloudSettings([], { LOCAL_METER: 'yes' }, DATA)).toThrow('LOCAL_METER must be one of 0, 1, false, true, got yes');
   });
 
   it('keeps no data with --memory, seeds nothing with --no-seed, and refuses other options', () => {

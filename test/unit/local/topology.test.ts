@@ -3,6 +3,16 @@ import { readTopology, synthesizeApp, TopologyError, type CloudFormationTemplate
 
 const ASSEMBLY_DIR = '/tmp/assembly';
 
+/** Every table of the app is keyed by `pk` and `sk`, both strings. */
+const PK_SK_KEY_SCHEMA = [
+  { attributeName: 'pk', keyType: 'HASH' },
+  { attributeName: 'sk', keyType: 'RANGE' },
+];
+const PK_SK_ATTRIBUTES = [
+  { attributeName: 'pk', attributeType: 'S' },
+  { attributeName: 'sk', attributeType: 'S' },
+];
+
 function templateWith(resources: CloudFormationTemplate['Resources']): SynthesizedApp {
   return { template: { Resources: resources }, assemblyDir: ASSEMBLY_DIR };
 }
@@ -39,18 +49,14 @@ describe('Function: readTopology', () => {
       });
     });
 
-    it('finds the seat ledger under its logical id, with its keys and the byDate index', () => {
+    it('finds the seat ledger under its logical id, with its keys, the byDate index and a stream of keys only', () => {
       expect(topology.tables.filter((t) => t.logicalId === 'SeatLedgerTable')).toEqual([
         {
           logicalId: 'SeatLedgerTable',
           tableName: 'SeatLedgerTable',
-          keySchema: [
-            { attributeName: 'pk', keyType: 'HASH' },
-            { attributeName: 'sk', keyType: 'RANGE' },
-          ],
+          keySchema: PK_SK_KEY_SCHEMA,
           attributeDefinitions: [
-            { attributeName: 'pk', attributeType: 'S' },
-            { attributeName: 'sk', attributeType: 'S' },
+            ...PK_SK_ATTRIBUTES,
             { attributeName: 'gsi1pk', attributeType: 'S' },
             { attributeName: 'gsi1sk', attributeType: 'S' },
           ],
@@ -64,6 +70,21 @@ describe('Function: readTopology', () => {
               projection: { projectionType: 'ALL' },
             },
           ],
+          localSecondaryIndexes: [],
+          streamViewType: 'KEYS_ONLY',
+          timeToLiveAttribute: 'ttl',
+        },
+      ]);
+    });
+
+    it('finds the occupancy table under its logical id: one item per coach, keyed pk/sk, no index and no stream', () => {
+      expect(topology.tables.filter((t) => t.logicalId === 'OccupancyTable')).toEqual([
+        {
+          logicalId: 'OccupancyTable',
+          tableName: 'OccupancyTable',
+          keySchema: PK_SK_KEY_SCHEMA,
+          attributeDefinitions: PK_SK_ATTRIBUTES,
+          globalSecondaryIndexes: [],
           localSecondaryIndexes: [],
           streamViewType: undefined,
           timeToLiveAttribute: 'ttl',
@@ -104,7 +125,7 @@ describe('Function: readTopology', () => {
     });
 
     it("finds the relay's mapping on the orders stream, with its partial-failure, bisect, retry and on-failure settings", () => {
-      const relay = topology.eventSourceMappings.find((mapping) => mapping.kind === 'dynamodb');
+      const relay = topology.eventSourceMappings.find((mapping) => mapping.kind === 'dynamodb' && mapping.sourceLogicalId === 'OrdersTable');
 
       expect(relay).toMatchObject({
         kind: 'dynamodb',
@@ -120,6 +141,27 @@ describe('Function: readTopology', () => {
       expect(topology.queues.map((queue) => queue.logicalId)).toContain(relay?.kind === 'dynamodb' ? relay.onFailure?.queueLogicalId : undefined);
     });
 
+    it("finds the occupancy projector's mapping on the seat ledger's stream: partial failures, no bisect, no on-failure queue, records over an hour old skipped", () => {
+      const projector = topology.eventSourceMappings.filter((mapping) => mapping.kind === 'dynamodb' && mapping.sourceLogicalId === 'SeatLedgerTable');
+
+      expect(projector).toEqual([
+        expect.objectContaining({
+          eventSourceArn: { 'Fn::GetAtt': ['SeatLedgerTable', 'StreamArn'] },
+          functionLogicalId: expect.stringMatching(/^OccupancyWorkersRefreshOccupancyFunction/),
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 100,
+          reportBatchItemFailures: true,
+          bisectBatchOnFunctionError: false,
+          maximumRetryAttempts: 20,
+          maximumRecordAgeInSeconds: 3600,
+          parallelizationFactor: 1,
+          enabled: true,
+        }),
+      ]);
+      expect(projector[0]?.kind === 'dynamodb' ? projector[0].onFailure : 'not a stream mapping').toBeUndefined();
+      expect(topology.functions.map((fn) => fn.logicalId)).toContain(projector[0]?.functionLogicalId);
+    });
+
     it("finds the expiry sweeper's one-minute schedule and the ticket reconciler's five-minute one, each targeting a function of the template", () => {
       expect(topology.schedules).toEqual([
         expect.objectContaining({ expression: 'rate(1 minute)', schedule: { kind: 'rate', seconds: 60 }, enabled: true, targets: [expect.objectContaining({ id: 'Target0' })] }),
@@ -133,7 +175,7 @@ describe('Function: readTopology', () => {
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(22);
+      expect(topology.functions).toHaveLength(23);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);
@@ -244,6 +286,14 @@ describe('Function: readTopology', () => {
       expect(readTopology(app).functions).toEqual([
         { logicalId: 'Fn', handler: 'index.handler', codeDir: join(ASSEMBLY_DIR, 'asset.abc'), environment: { A: '1' }, timeoutSeconds: 3, memorySize: 128 },
       ]);
+    });
+
+    it('reads the reserved concurrency of a function that reserves some', () => {
+      const app = templateWith({ Fn: lambda({ 'aws:asset:path': 'asset.abc' }, { ReservedConcurrentExecutions: 20 }), Other: lambda({ 'aws:asset:path': 'asset.def' }) });
+
+      const [reserved, other] = readTopology(app).functions;
+      expect(reserved?.reservedConcurrency).toBe(20);
+      expect(other).not.toHaveProperty('reservedConcurrency');
     });
 
     it("names the function's execution role when it is a role of the template", () => {

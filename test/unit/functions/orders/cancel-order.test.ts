@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -9,7 +10,7 @@ import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
 
-/** The order as stored and, while it is RESERVED, the hold on its seat. */
+/** The order as stored and, while it is RESERVED, the hold on its seat (which a cancel no longer needs to read). */
 function given(order: Order) {
   db.on(GetCommand, { Key: orderKey(order.orderId) }).resolves({ Item: orderItem(order) });
   db.on(GetCommand, { Key: holdKey(order.holdId) }).resolves({ Item: holdItem(order, order.status === 'RESERVED' ? 'HELD' : 'CONFIRMED') });
@@ -27,7 +28,7 @@ const writes = () => db.calls().filter((c) => !(c.args[0] instanceof GetCommand)
 describe('Function: cancel-order', () => {
   afterEach(() => db.reset());
 
-  it('cancels a RESERVED order: the order, its seat and its hold change in one transaction, then its passenger claim goes', async () => {
+  it('cancels a RESERVED order: the order, its seat, its hold and its passenger claim change in one transaction', async () => {
     // Prepare
     given(anOrder());
     db.on(TransactWriteCommand).resolves({});
@@ -38,19 +39,50 @@ describe('Function: cancel-order', () => {
     // Assess
     expect(status).toBe(200);
     expect(body).toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
-    expect(writes()).toHaveLength(2);
+    expect(writes()).toHaveLength(1);
     const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
     expect(items).toMatchObject([
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, UpdateExpression: expect.stringMatching(/^REMOVE /), ExpressionAttributeValues: { ':hold': ORDER_ID } } },
       { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':from': 'HELD', ':to': 'RELEASED' } } },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey(ORDER_ID), status: 'CANCELLED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
+      { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': ORDER_ID } } },
     ]);
-    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
-      TableName: LEDGER_TABLE,
-      Key: claimKey('G1_2026-12-01', LI_LEI.idNumber),
-      ConditionExpression: 'orderId = :order',
-      ExpressionAttributeValues: { ':order': ORDER_ID },
-    });
+  });
+
+  it('cancels in two round trips: a read of the order and one transaction built from its own seats, no read of the hold', async () => {
+    // Prepare
+    given(anOrder());
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await call(loadEvent('orders/cancel-order.json'));
+
+    // Assess
+    expect(db.calls()).toHaveLength(2);
+    expect(db.commandCalls(GetCommand, { Key: orderKey(ORDER_ID) })).toHaveLength(1);
+    expect(db.commandCalls(GetCommand, { Key: holdKey(ORDER_ID) })).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('still cancels when another order has taken the passenger claim since: that claim is left alone', async () => {
+    // Prepare
+    given(anOrder());
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(3, 4)).resolves({});
+    db.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    // Act
+    const { status, body } = await call(loadEvent('orders/cancel-order.json'));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toEqual({ orderId: ORDER_ID, status: 'CANCELLED' });
+    const [, retried] = db.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems);
+    expect(retried).toMatchObject([
+      { Update: { Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' } } },
+      { Update: { Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
+      { Put: { Item: { status: 'CANCELLED', version: 2 } } },
+    ]);
+    expect(db.commandCalls(DeleteCommand).map((c) => c.args[0].input)).toEqual([expect.objectContaining({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' })]);
   });
 
   it('takes a cancelled order out of the overdue index so the sweeper never sees it', async () => {

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PublishServiceRequest } from '../../../../lib/timetable/service';
@@ -7,20 +7,43 @@ import { orderResponseSchema } from '../../../../lib/orders/responses';
 import { invokeHandler } from '../../../helpers/invoke';
 import { schemaIssues } from '../../../helpers/schemas';
 import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
+import { useContainerClock, SNAPSHOT_STALE_AFTER_MS } from '../container-clock';
+import { everySeat, OCCUPANCY_TABLE, occupancyItems, SOLD_WHOLE_RUN, type TakenSeats } from '../occupancy-items';
 import { claimKey, conditionFailedAt, LEDGER_TABLE, LI_LEI, ORDERS_TABLE, setOrderEnv, TRAVELLER } from './order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
+const clock = useContainerClock();
 const service = JSON.parse(loadEvent('timetable/publish-service.json').body as string) as PublishServiceRequest;
 const IDEMPOTENCY_KEY = '5c0a4f7e-2b9d-4e31-8a6c-0d1f2e3b4a59';
 const HAN_MEIMEI = { name: 'Han Meimei', idNumber: '11010519491231002x' };
+const SERVICE_KEY = { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' };
+const IDEMPOTENCY_ITEM_KEY = { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' };
 
-/** G1 open for sale with every second-class seat of coach 02 free; no earlier request under any key. */
-function givenOpenService() {
+/**
+ * G1 open for sale; the occupancy snapshot and the ledger agree that coach 02's
+ * seats are as `taken` says (every other seat free); no earlier request under any key.
+ */
+function givenOpenService(taken: TakenSeats = {}) {
   db.on(GetCommand).resolves({});
-  db.on(GetCommand, { Key: { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' } }).resolves({ Item: serviceItem(service) });
-  db.on(QueryCommand).resolves({ Items: coachSeatItems(service, '02') });
+  db.on(GetCommand, { Key: SERVICE_KEY }).resolves({ Item: serviceItem(service) });
+  db.on(QueryCommand, { TableName: OCCUPANCY_TABLE }).resolves({ Items: occupancyItems(service, { '02': taken }) });
+  db.on(QueryCommand, { TableName: LEDGER_TABLE }).resolves({ Items: coachSeatItems(service, '02', taken) });
 }
+
+/** The key was used: the transaction is cancelled on the idempotency record's put, which hands back the record stored (ALL_OLD). */
+function givenKeyUsedFor(record: Record<string, unknown>) {
+  db.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
+    const items = input.TransactItems ?? [];
+    const at = items.findIndex((item) => String(item.Put?.Item?.pk).startsWith('IDEMP#'));
+    return Promise.reject(conditionFailedAt(at, items.length, record));
+  });
+}
+
+/** Reads of the idempotency record. */
+const idempotencyReads = () => db.commandCalls(GetCommand, { Key: IDEMPOTENCY_ITEM_KEY });
+/** Reads of anything but the service definition, which a container reads once. */
+const readsBesidesTheService = () => db.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.pk !== SERVICE_KEY.pk);
 
 const createOrder = () => loadEvent('orders/create-order.json');
 
@@ -40,13 +63,14 @@ async function call(event: APIGatewayProxyEventV2) {
 
 const transactItems = () => db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
 
-/** Runs the sample request once and returns the idempotency record its transaction stored. */
+/** Runs the sample request once and returns the idempotency record its transaction stored; the retry comes once the snapshot is stale. */
 async function storedIdempotencyRecord(): Promise<Record<string, unknown>> {
   givenOpenService();
   db.on(TransactWriteCommand).resolves({});
   await call(createOrder());
   const record = transactItems().find((item) => String(item.Put?.Item?.pk).startsWith('IDEMP#'))?.Put?.Item;
   db.reset();
+  clock.advance(SNAPSHOT_STALE_AFTER_MS);
   if (!record) throw new Error('the first request stored no idempotency record');
   return record;
 }
@@ -108,13 +132,21 @@ describe('Function: create-order', () => {
     const [seat] = body.seats as { coach: string; seat: string }[];
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
     expect(transactItems()).toMatchObject([
-      { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: `SEAT#${seat?.seat}` }, ConditionExpression: expect.stringContaining('attribute_exists(pk)') } },
-      { Put: { TableName: LEDGER_TABLE, Item: { pk: `HOLD#${orderId}`, sk: 'HOLD', holdId: orderId, status: 'HELD' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName: LEDGER_TABLE,
+          Key: { pk: 'SVC#G1_2026-12-01#02', sk: `SEAT#${seat?.seat}` },
+          UpdateExpression: 'SET #s0 = :claim, #s1 = :claim',
+          ConditionExpression: expect.stringContaining('attribute_not_exists(#s0)'),
+        },
+      },
+      { Put: { TableName: LEDGER_TABLE, Item: { pk: `HOLD#${orderId}`, sk: 'HOLD', holdId: orderId, status: 'HELD' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Put: {
           TableName: ORDERS_TABLE,
           Item: { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP', orderId, userId: TRAVELLER, response: body },
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       {
@@ -153,11 +185,67 @@ describe('Function: create-order', () => {
     expect(transactItems().filter((item) => item.Update)).toHaveLength(2);
   });
 
-  it('answers a retry with the same key and body with the first response and Idempotent-Replayed, holding nothing', async () => {
+  it('on a warm container, reads the train once from the occupancy snapshot and writes once: one Query, one TransactWriteItems, no GetItem', async () => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).resolves({});
+    await call(createOrder());
+    db.resetHistory();
+    clock.advance(SNAPSHOT_STALE_AFTER_MS);
+
+    // Act
+    const { status } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(201);
+    expect(db.calls()).toHaveLength(2);
+    expect(db.commandCalls(GetCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(db.commandCalls(QueryCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ TableName: OCCUPANCY_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'OCC#G1_2026-12-01' } }),
+    ]);
+  });
+
+  it('serves buyers within half a second from one snapshot read, and does not offer the next buyer the seat it has just held', async () => {
+    // Prepare: two window seats left in coach 02
+    const { '01A': _first, '17F': _last, ...rest } = everySeat(service, '02', SOLD_WHOLE_RUN);
+    givenOpenService(rest);
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const first = await call(createOrder());
+    const second = await call(withBody((body) => (body.passengers = [HAN_MEIMEI])));
+
+    // Assess
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const seats = [first.body, second.body].map((body) => (body.seats as { seat: string }[])[0]?.seat);
+    expect(seats.sort()).toEqual(['01A', '17F']);
+    expect(db.commandCalls(QueryCommand, { TableName: OCCUPANCY_TABLE })).toHaveLength(1);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('re-reads only the coach it lost a seat in, from the ledger and consistently, and tries again', async () => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 5)).resolves({});
+
+    // Act
+    const { status } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(201);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(db.commandCalls(QueryCommand, { TableName: OCCUPANCY_TABLE })).toHaveLength(1);
+    expect(db.commandCalls(QueryCommand, { TableName: LEDGER_TABLE }).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ ExpressionAttributeValues: { ':pk': 'SVC#G1_2026-12-01#02', ':seat': 'SEAT#' }, ConsistentRead: true }),
+    ]);
+  });
+
+  it('answers a retry with the same key and body with the first response and Idempotent-Replayed, from the failed write alone: no read of the key, nothing held', async () => {
     // Prepare
     const record = await storedIdempotencyRecord();
     givenOpenService();
-    db.on(GetCommand, { Key: { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' } }).resolves({ Item: record });
+    givenKeyUsedFor(record);
 
     // Act
     const { status, headers, body } = await call(createOrder());
@@ -166,17 +254,15 @@ describe('Function: create-order', () => {
     expect(status).toBe(201);
     expect(headers).toMatchObject({ 'idempotent-replayed': 'true' });
     expect(body).toEqual(record.response);
-    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(readsBesidesTheService()).toHaveLength(0);
   });
 
-  it('answers the response of a concurrent twin request that stored the same key first', async () => {
+  it('answers the response of a concurrent twin request that stored the same key first, reading its record when the failed write does not hand it back', async () => {
     // Prepare
     const record = await storedIdempotencyRecord();
     givenOpenService();
-    db.on(GetCommand, { Key: { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' } })
-      .resolvesOnce({})
-      .resolves({ Item: record });
+    db.on(GetCommand, { Key: IDEMPOTENCY_ITEM_KEY }).resolves({ Item: record });
     db.on(TransactWriteCommand).rejects(conditionFailedAt(2, 5));
 
     // Act
@@ -187,13 +273,30 @@ describe('Function: create-order', () => {
     expect(headers).toMatchObject({ 'idempotent-replayed': 'true' });
     expect(body).toEqual(record.response);
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(idempotencyReads()).toHaveLength(1);
+  });
+
+  it('answers a retry of the order that took the last seats with its first response, not sold out', async () => {
+    // Prepare
+    const record = await storedIdempotencyRecord();
+    givenOpenService(everySeat(service, '02', SOLD_WHOLE_RUN));
+    db.on(GetCommand, { Key: IDEMPOTENCY_ITEM_KEY }).resolves({ Item: record });
+
+    // Act
+    const { status, headers, body } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(201);
+    expect(headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    expect(body).toEqual(record.response);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('treats a retry that lists the same fields in another order as the same request', async () => {
     // Prepare
     const record = await storedIdempotencyRecord();
     givenOpenService();
-    db.on(GetCommand, { Key: { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' } }).resolves({ Item: record });
+    givenKeyUsedFor(record);
     const event = createOrder();
     const original = JSON.parse(event.body as string) as Record<string, unknown>;
     event.body = JSON.stringify(Object.fromEntries(Object.entries(original).reverse()));
@@ -207,11 +310,11 @@ describe('Function: create-order', () => {
     expect(body).toEqual(record.response);
   });
 
-  it('refuses another body under a used key with 422 idempotency-conflict and holds nothing', async () => {
+  it('refuses another body under a used key with 422 idempotency-conflict and holds nothing: its one transaction is cancelled whole', async () => {
     // Prepare
     const record = await storedIdempotencyRecord();
     givenOpenService();
-    db.on(GetCommand, { Key: { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' } }).resolves({ Item: record });
+    givenKeyUsedFor(record);
     const event = withBody((body) => {
       body.passengers = [HAN_MEIMEI];
     });
@@ -222,7 +325,8 @@ describe('Function: create-order', () => {
     // Assess
     expect(status).toBe(422);
     expect(body).toMatchObject({ type: '/problems/idempotency-conflict', status: 422 });
-    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(readsBesidesTheService()).toHaveLength(0);
   });
 
   it('refuses a request without an Idempotency-Key with 400 before reading or writing anything', async () => {
@@ -253,12 +357,9 @@ describe('Function: create-order', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it('answers 409 sold-out and holds nothing when every second-class seat is taken', async () => {
+  it('answers 409 sold-out and holds nothing when every second-class seat is taken, once the key proves unused', async () => {
     // Prepare
-    givenOpenService();
-    const sold = { s0: { h: 'other', st: 'S' as const, x: 0 }, s1: { h: 'other', st: 'S' as const, x: 0 } };
-    const taken = Object.fromEntries(coachSeatItems(service, '02').map((item) => [item.sk.slice('SEAT#'.length), sold]));
-    db.on(QueryCommand).resolves({ Items: coachSeatItems(service, '02', taken) });
+    givenOpenService(everySeat(service, '02', SOLD_WHOLE_RUN));
 
     // Act
     const { status, body } = await call(createOrder());
@@ -267,14 +368,33 @@ describe('Function: create-order', () => {
     expect(status).toBe(409);
     expect(body).toMatchObject({ type: '/problems/sold-out' });
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(idempotencyReads()).toHaveLength(1);
+  });
+
+  it('answers 409 sold-out when the snapshot shows seats free but every pick loses its race', async () => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(0, 5));
+
+    // Act
+    const { status, body } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ type: '/problems/sold-out' });
+    expect(db.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
+    expect(idempotencyReads()).toHaveLength(1);
   });
 
   it('answers 400 naming serviceId for a service that is not open for sale, and holds nothing', async () => {
     // Prepare
     db.on(GetCommand).resolves({});
+    const event = withBody((body) => {
+      body.serviceId = 'G7_2026-12-01';
+    });
 
     // Act
-    const { status, body } = await call(createOrder());
+    const { status, body } = await call(event);
 
     // Assess
     expect(status).toBe(400);

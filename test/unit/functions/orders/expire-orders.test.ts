@@ -13,7 +13,7 @@ const SHARDS = Array.from({ length: 8 }, (_, shard) => `RESERVED#${shard}`);
 
 const overdueOrder = (orderId: string): Order => anOrder({ orderId, expiresAt: new Date(Date.now() - 5 * 60_000).toISOString() });
 
-/** The overdue index answers `orders` for one shard and nothing for the others; each order's hold is still HELD. */
+/** The overdue index answers `orders` for one shard and nothing for the others; each order's hold is still HELD (the sweep does not need to read it). */
 function givenOverdue(shard: string, orders: Order[]) {
   db.on(QueryCommand).resolves({ Items: [] });
   db.on(QueryCommand, { ExpressionAttributeValues: { ':shard': shard } }).resolves({ Items: orders.map(orderItem) });
@@ -47,7 +47,7 @@ describe('Function: expire-orders', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('expires an overdue order: the order, its seat and its hold change in one transaction, then its passenger claim goes', async () => {
+  it('expires an overdue order: the order, its seat, its hold and its passenger claim change in one transaction, with no read of the hold', async () => {
     // Prepare
     const order = overdueOrder('ord-overdue');
     givenOverdue('RESERVED#5', [order]);
@@ -63,16 +63,17 @@ describe('Function: expire-orders', () => {
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, ExpressionAttributeValues: { ':hold': 'ord-overdue' } } },
       { Update: { TableName: LEDGER_TABLE, Key: holdKey('ord-overdue'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey('ord-overdue'), status: 'EXPIRED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
+      { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': 'ord-overdue' } } },
     ]);
-    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' });
+    expect(db.commandCalls(GetCommand)).toHaveLength(0);
+    expect(db.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
   it('expires an overdue order whose seat another buyer already took, giving back only what is still its own', async () => {
     // Prepare
     const order = overdueOrder('ord-seat-retaken');
     givenOverdue('RESERVED#7', [order]);
-    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 3)).resolves({});
-    db.on(DeleteCommand).resolves({});
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 4)).resolves({});
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
@@ -80,12 +81,13 @@ describe('Function: expire-orders', () => {
 
     // Assess
     expect(result).toEqual({ expired: 1 });
+    expect(db.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key)).toEqual([{ pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }]);
     const [, marked] = db.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems);
     expect(marked).toMatchObject([
       { Update: { Key: holdKey('ord-seat-retaken'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { Item: { status: 'EXPIRED', version: 2 } } },
+      { Delete: { Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' } },
     ]);
-    expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber) });
   });
 
   it('counts only the orders it expired, leaving one a payment or cancel changed first', async () => {
@@ -95,7 +97,7 @@ describe('Function: expire-orders', () => {
     givenOverdue('RESERVED#2', [paidMeanwhile, abandoned]);
     db.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
       const orderPut = input.TransactItems?.find((item) => item.Put?.TableName === ORDERS_TABLE)?.Put;
-      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 3);
+      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 4);
       return {};
     });
 

@@ -1,6 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Order } from '../../../../lib/orders';
 import { orderViewKeys } from '../../../../lib/views/order-view-store';
+import { OCCUPANCY_TABLE } from '../occupancy-items';
 
 /**
  * Items as the orders and seat-ledger tables hold them, for handler tests that
@@ -15,6 +17,7 @@ export const WEBHOOK_SECRET = 'whsec_local_7d1f0c9e4b2a6358';
 /** The environment every order function reads at import time. */
 export function setOrderEnv(): void {
   process.env.LEDGER_TABLE_NAME = LEDGER_TABLE;
+  process.env.OCCUPANCY_TABLE_NAME = OCCUPANCY_TABLE;
   process.env.ORDERS_TABLE_NAME = ORDERS_TABLE;
   process.env.HOLD_TTL_SECONDS = '900';
   process.env.PAYMENT_WEBHOOK_SECRET = WEBHOOK_SECRET;
@@ -99,11 +102,17 @@ export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORD
 export const holdKey = (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' });
 export const claimKey = (serviceId: string, idNumber: string) => ({ pk: `CLAIM#${serviceId}#${idNumber}`, sk: 'CLAIM' });
 
-/** DynamoDB cancelling a transaction because the condition of item `failed` was false. */
-export function conditionFailedAt(failed: number, items: number): TransactionCanceledException {
+/**
+ * DynamoDB cancelling a transaction because the condition of item `failed` was
+ * false. `existing` is the item that stood in the way, as DynamoDB hands it back
+ * (marshalled) to a write asking for ReturnValuesOnConditionCheckFailure ALL_OLD.
+ */
+export function conditionFailedAt(failed: number, items: number, existing?: Record<string, unknown>): TransactionCanceledException {
   return new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
     $metadata: {},
-    CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === failed ? 'ConditionalCheckFailed' : 'None' })),
+    CancellationReasons: Array.from({ length: items }, (_, i) =>
+      i === failed ? { Code: 'ConditionalCheckFailed', ...(existing ? { Item: marshall(existing, { removeUndefinedValues: true }) } : {}) } : { Code: 'None' },
+    ),
   });
 }

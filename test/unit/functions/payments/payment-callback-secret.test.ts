@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { signPayment } from '../../../../lib/orders';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, holdItem, holdKey, ORDER_ID, orderItem, orderKey, setOrderEnv } from '../orders/order-items';
+import { anOrder, ORDER_ID, orderItem, orderKey, setOrderEnv } from '../orders/order-items';
 
 /** As deployed: the function knows the secret's ARN, never its value. */
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:PaymentWebhookSecret-AbCdEf';
@@ -32,7 +32,6 @@ describe('Function: payment-callback, secret from Secrets Manager', () => {
   beforeEach(() => {
     const order = anOrder();
     db.on(GetCommand, { Key: orderKey(order.orderId) }).resolves({ Item: orderItem(order) });
-    db.on(GetCommand, { Key: holdKey(order.holdId) }).resolves({ Item: holdItem(order) });
     db.on(TransactWriteCommand).resolves({});
     secretsManager.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: PROVIDER_SECRET });
   });

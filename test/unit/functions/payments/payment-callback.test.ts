@@ -21,7 +21,7 @@ function signedCallback(body: string, options: { secret?: string; t?: number } =
 const paymentBody = (changes: Record<string, unknown> = {}) =>
   JSON.stringify({ paymentId: PAYMENT_ID, orderId: ORDER_ID, amount: 55300, currency: 'CNY', status: 'SUCCEEDED', ...changes });
 
-/** The order as stored and the hold on its seat. */
+/** The order as stored and the hold on its seat (which a payment that sells the seat no longer reads). */
 function given(order: Order) {
   db.on(GetCommand, { Key: orderKey(order.orderId) }).resolves({ Item: orderItem(order) });
   db.on(GetCommand, { Key: holdKey(order.holdId) }).resolves({ Item: holdItem(order) });
@@ -70,6 +70,35 @@ describe('Function: payment-callback', () => {
         },
       },
     ]);
+  });
+
+  it('pays in two round trips: a read of the order and one transaction built from its own seats, no read of the hold', async () => {
+    // Prepare
+    given(anOrder());
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const { status } = await call(signedCallback(paymentBody()));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(db.calls()).toHaveLength(2);
+    expect(db.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([orderKey(ORDER_ID)]);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('still sells the seat of an order paid after its hold expired, when nobody has taken the seat', async () => {
+    // Prepare
+    given(anOrder({ expiresAt: new Date(Date.now() - 60_000).toISOString() }));
+    db.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const { status, body } = await call(signedCallback(paymentBody()));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toEqual({ orderId: ORDER_ID, status: 'PAID' });
+    expect(db.commandCalls(GetCommand, { Key: holdKey(ORDER_ID) })).toHaveLength(0);
   });
 
   it('checks the signature over the decoded bytes of a base64-encoded body', async () => {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fingerprint, type PublishServiceRequest } from '../../../../lib/timetable/service';
@@ -7,6 +7,7 @@ import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
+process.env.OCCUPANCY_TABLE_NAME = 'occupancy';
 const db = mockClient(DynamoDBDocumentClient);
 const event = () => loadEvent('timetable/publish-service.json');
 const published = JSON.parse(event().body as string) as PublishServiceRequest;
@@ -19,25 +20,28 @@ const publish = async (e = event()) => {
 describe('Function: publish-service', () => {
   afterEach(() => db.reset());
 
-  it('publishes a new service: claims it, writes its 91 seats in batches of 25, opens it, answers 201', async () => {
-    db.on(PutCommand).resolves({}).on(BatchWriteCommand).resolves({}).on(UpdateCommand).resolves({});
+  it('publishes a new service with one conditional write of its definition, open for sale at once, and answers 201 with its 91 seats', async () => {
+    db.on(PutCommand).resolves({});
 
     const result = await publish();
 
     expect(result.statusCode).toBe(201);
     expect(JSON.parse(result.body as string)).toEqual({ serviceId: 'G1_2026-12-01', seats: 91 });
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(4);
-    expect(db.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ ExpressionAttributeValues: { ':open': 'OPEN' } });
+    expect(db.calls()).toHaveLength(1);
+    expect(db.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      TableName: 'ledger',
+      Item: { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE', status: 'OPEN', fingerprint: fingerprint(published) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 
-  it('re-sends the items DynamoDB left unprocessed', async () => {
-    db.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
-    db.on(BatchWriteCommand)
-      .resolvesOnce({ UnprocessedItems: { ledger: [{ PutRequest: { Item: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#17F', segs: {} } } }] } })
-      .resolves({});
+  it('writes no seat item and nothing to the occupancy snapshot: a seat gets its item when first held', async () => {
+    db.on(PutCommand).resolves({});
 
-    expect((await publish()).statusCode).toBe(201);
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(5);
+    await publish();
+
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.calls().map((c) => (c.args[0].input as { TableName?: string }).TableName)).toEqual(['ledger']);
   });
 
   it('answers 200 without writing seats when the identical service is already open', async () => {

@@ -7,22 +7,28 @@ import { loadEvent } from '../../../helpers/events';
 import { availabilityResponseSchema, searchServicesResponseSchema, seatMapResponseSchema } from '../../../../lib/timetable/responses';
 import { invokeHandler } from '../../../helpers/invoke';
 import { schemaIssues } from '../../../helpers/schemas';
-import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
+import { serviceItem } from '../../../helpers/ledger-items';
+import { useContainerClock } from '../container-clock';
+import { coachOccupancyItem, OCCUPANCY_TABLE } from '../occupancy-items';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
+process.env.OCCUPANCY_TABLE_NAME = OCCUPANCY_TABLE;
 const db = mockClient(DynamoDBDocumentClient);
+useContainerClock();
 const service = JSON.parse(loadEvent('timetable/publish-service.json').body as string) as PublishServiceRequest;
 const soldVnpToJgk = { h: 'h1', st: 'S', x: 0 } as const;
 
-/** The ledger as DynamoDB would answer: G1 open, 01A sold VNP→JGK, 01C held until far in the future. */
-function givenLedger() {
+/** G1 open, and its occupancy snapshot as DynamoDB would answer: 01A sold VNP→JGK, 01C held JGK→AOH until far in the future, coach 02 free. */
+function givenLedger(heldUntil = Date.now() + 600_000) {
   db.on(GetCommand).resolves({ Item: serviceItem(service) });
   db.on(QueryCommand, { IndexName: 'byDate' }).resolves({ Items: [serviceItem(service)] });
-  db.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'SVC#G1_2026-12-01#01', ':seat': 'SEAT#' } }).resolves({
-    Items: coachSeatItems(service, '01', { '01A': { s0: soldVnpToJgk }, '01C': { s1: { h: 'h2', st: 'H', x: Date.now() + 600_000 } } }),
+  db.on(QueryCommand, { TableName: OCCUPANCY_TABLE, ExpressionAttributeValues: { ':pk': 'OCC#G1_2026-12-01' } }).resolves({
+    Items: [coachOccupancyItem(service, '01', { '01A': { s0: soldVnpToJgk }, '01C': { s1: { h: 'h2', st: 'H', x: heldUntil } } }), coachOccupancyItem(service, '02')],
   });
-  db.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'SVC#G1_2026-12-01#02', ':seat': 'SEAT#' } }).resolves({ Items: coachSeatItems(service, '02') });
 }
+
+/** Every read of seats: Queries other than the timetable's by-date index. */
+const seatReads = () => db.commandCalls(QueryCommand).filter((c) => c.args[0].input.IndexName === undefined).map((c) => c.args[0].input);
 
 async function call(module: string, event: APIGatewayProxyEventV2) {
   const { handler } = (await import(`../../../../functions/timetable/${module}`)) as { handler: HttpLambdaHandler };
@@ -51,6 +57,14 @@ describe('Function: search-services', () => {
         },
       ],
     });
+  });
+
+  it('reads each train with one Query of its occupancy snapshot, never the seat items', async () => {
+    givenLedger();
+
+    await call('search-services', loadEvent('timetable/search-services.json'));
+
+    expect(seatReads()).toEqual([expect.objectContaining({ TableName: OCCUPANCY_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'OCC#G1_2026-12-01' } })]);
   });
 
   it('answers as the ServiceSearch schema of the OpenAPI document describes it', async () => {
@@ -82,6 +96,24 @@ describe('Function: get-availability', () => {
     expect(body).toEqual({ serviceId: 'G1_2026-12-01', from: 'JGK', to: 'AOH', classes: { business: { available: 5, fare: 87400 }, second: { available: 85, fare: 27650 } } });
   });
 
+  it('counts the seat of a hold that has lapsed as free, though the snapshot still lists the hold', async () => {
+    givenLedger(Date.now() + 1_000);
+    jest.setSystemTime(Date.now() + 2_000);
+
+    const { body } = await call('get-availability', loadEvent('timetable/get-availability.json', { queryStringParameters: { from: 'JGK', to: 'AOH' } }));
+
+    expect(body).toMatchObject({ classes: { business: { available: 6 } } });
+  });
+
+  it('counts every seat free on a train whose snapshot has no item yet, as when it was just published', async () => {
+    givenLedger();
+    db.on(QueryCommand, { TableName: OCCUPANCY_TABLE }).resolves({ Items: [] });
+
+    const { body } = await call('get-availability', loadEvent('timetable/get-availability.json'));
+
+    expect(body).toMatchObject({ classes: { business: { available: 6 }, second: { available: 85 } } });
+  });
+
   it('answers as the Availability schema of the OpenAPI document describes it', async () => {
     givenLedger();
 
@@ -93,7 +125,7 @@ describe('Function: get-availability', () => {
   it('answers 404 for a service that was never published', async () => {
     db.on(GetCommand).resolves({});
 
-    const { status, body } = await call('get-availability', loadEvent('timetable/get-availability.json'));
+    const { status, body } = await call('get-availability', loadEvent('timetable/get-availability.json', { pathParameters: { serviceId: 'G7_2026-12-01' } }));
 
     expect(status).toBe(404);
     expect(body).toMatchObject({ type: '/problems/not-found' });
