@@ -53,6 +53,7 @@ export function applyNagChecks(app: App, stack: TicketingStack): void {
   acknowledgeEdge(stack);
   acknowledgeInventoryCallers(stack);
   if (stack.consoleSite) acknowledgeConsoleSiteFindings(stack.consoleSite);
+  acknowledgeBackups(stack);
   const constructs = stack.node.findAll();
   const tables = tableLogicalIds(constructs);
   const keys = keyLogicalIds(constructs);
@@ -127,6 +128,16 @@ function acknowledgeEdge(stack: TicketingStack): void {
     distribution,
     'AwsSolutions-CFR4',
     "The API distribution answers on its default *.cloudfront.net name, whose certificate CloudFront serves with its own minimum protocol; TLSv1.2_2021 can be required only with a custom domain and an ACM certificate in us-east-1, which is the operator's (README, Deploy to AWS).",
+  );
+}
+
+function acknowledgeBackups(stack: TicketingStack): void {
+  const role = stack.backups.node.tryFindChild('Plan')?.node.tryFindChild('Tables')?.node.tryFindChild('Role');
+  if (role === undefined) return;
+  acknowledge(
+    role,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+    `${pathInStack(role)}: AWSBackupServiceRolePolicyForBackup, maintained by AWS, is what AWS Backup needs to back up the selected tables (dynamodb:CreateBackup, DescribeTable…); AWS keeps it current as the service changes, which a copy of it would not be.`,
   );
 }
 

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, CfnTable, ProjectionType, type StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { DataKeys } from './data-keys';
+import { TTL_ATTRIBUTE } from '../../lib/lifecycle/ttl';
 
 export interface StatefulTableProps {
   /** Fixed, so a refactor of the construct tree can never replace a retained table. */
@@ -15,7 +16,9 @@ export interface StatefulTableProps {
 
 /**
  * A table as every table here is kept: `pk`/`sk` strings, billed per request,
- * point-in-time recovery on, encrypted with the stack's customer-managed key, and
+ * point-in-time recovery on, encrypted with the stack's customer-managed key,
+ * items expiring by their `ttl` attribute (epoch seconds, lib/lifecycle/ttl.ts;
+ * an item without one never expires), and
  * retained with deletion protection unless the stage is ephemeral.
  */
 export function statefulTable(scope: Construct, id: string, props: StatefulTableProps): Table {
@@ -27,6 +30,7 @@ export function statefulTable(scope: Construct, id: string, props: StatefulTable
     encryptionKey: DataKeys.of(scope).atRest,
     ...(props.stream ? { stream: props.stream } : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: TTL_ATTRIBUTE,
     deletionProtection: !props.ephemeral,
     removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
   });

@@ -19,6 +19,7 @@ import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { SeatLedger } from './seat-ledger';
+import { TableBackups } from './table-backups';
 
 export interface TicketingStackProps extends StackProps {
   /** dev, staging, prod…: names the API and the stack. */
@@ -56,6 +57,7 @@ export class TicketingStack extends Stack {
   readonly occupancyWorkers: OccupancyWorkers;
   readonly ticketWorkers: TicketWorkers;
   readonly reconciliation: Reconciliation;
+  readonly backups: TableBackups;
   readonly observability: Observability;
   readonly consoleSite: ConsoleSite | undefined;
 
@@ -68,6 +70,7 @@ export class TicketingStack extends Stack {
     this.ledger = new SeatLedger(this, 'SeatLedger', { ephemeral: props.ephemeral });
     this.orders = new OrdersTable(this, 'Orders', { ephemeral: props.ephemeral });
     this.orderViews = new OrderViewTable(this, 'OrderViews', { ephemeral: props.ephemeral });
+    this.backups = new TableBackups(this, 'Backups', { tables: [this.ledger.table, this.orders.table, this.orderViews.table], ephemeral: props.ephemeral });
     this.messaging = new Messaging(this, 'Messaging', { namePrefix: props.namePrefix });
     this.identity = new Identity(this, 'Identity', { ephemeral: props.ephemeral });
     this.paymentWebhookSecret = new PaymentWebhookSecret(this, 'PaymentWebhook', { existingSecretArn: props.paymentWebhookSecretArn, ephemeral: props.ephemeral });
@@ -129,7 +132,7 @@ export class TicketingStack extends Stack {
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       orders: this.orders.table,
       ticketOutbox: this.messaging.ticketOutbox,
-      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer],
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector],
       logRemovalPolicy: removalPolicy,
     });
 

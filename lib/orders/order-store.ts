@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../ledger/seat-ledger';
+import { idempotencyRecordTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { OrderVersionConflictError } from './errors';
 import type { Order, Passenger } from './order';
-import { OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
+import { ORDER_SK, OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
 import { maskId, type PassengerData, type SealedId } from './passenger-data';
 
 export interface IdempotencyRecord {
@@ -76,6 +77,19 @@ export class OrderStore {
     return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
   }
 
+  /** Every order of the table, a page at a time (a Scan: for operator tools, never a function). */
+  async *allOrders(pageSize = 100): AsyncGenerator<Order[]> {
+    await this.ready();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({ TableName: this.tableName, FilterExpression: 'sk = :order', ExpressionAttributeValues: { ':order': ORDER_SK }, Limit: pageSize, ExclusiveStartKey }),
+      );
+      yield await Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.idempotency(userId, key), ConsistentRead: true }));
     return Item ? this.idempotencyRecordOf(Item) : undefined;
@@ -95,7 +109,7 @@ export class OrderStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...orderKeys.idempotency(userId, key), ...record, userId },
+        Item: { ...orderKeys.idempotency(userId, key), ...record, userId, [TTL_ATTRIBUTE]: idempotencyRecordTtl(new Date()) },
         ConditionExpression: 'attribute_not_exists(pk)',
         // A used key answers with its record: the replay needs no read.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

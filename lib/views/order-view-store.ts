@@ -5,6 +5,8 @@ import type { Order } from '../orders';
 
 /** What the read model keeps of an order: anything but its passengers. */
 type ViewedOrder = Omit<Order, 'passengers'>;
+import { finishedOrderViewTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
+import { isFinal } from '../orders/order-status';
 import { type OrderView, toView } from '../orders/order-view';
 
 /**
@@ -100,6 +102,8 @@ function toItem(order: ViewedOrder): Record<string, unknown> {
     updatedAt: order.updatedAt,
     // What travellers are shown; tickets exist only on a TICKETED order, a final state.
     ...toView(order),
+    // A finished order's view expires after the retention policy; one still in play never does.
+    ...(isFinal(order.status) ? { [TTL_ATTRIBUTE]: finishedOrderViewTtl(new Date(order.updatedAt)) } : {}),
   };
 }
 

@@ -72,7 +72,7 @@ describe('Function: readTopology', () => {
           ],
           localSecondaryIndexes: [],
           streamViewType: 'KEYS_ONLY',
-          timeToLiveAttribute: undefined,
+          timeToLiveAttribute: 'ttl',
         },
       ]);
     });
@@ -87,7 +87,7 @@ describe('Function: readTopology', () => {
           globalSecondaryIndexes: [],
           localSecondaryIndexes: [],
           streamViewType: undefined,
-          timeToLiveAttribute: undefined,
+          timeToLiveAttribute: 'ttl',
         },
       ]);
     });
