@@ -91,8 +91,8 @@ export function grantAccess(fn: TicketingFunction, access: ResourceAccess, resou
       allow(fn, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn], { leadingKeys: ['SVC#*'] });
       return;
     case 'ledger:stations':
-      // GET /stations: the public reads, plus one Scan of the sparse byDate index (service items only).
-      grantAccess(fn, 'ledger:read', resources);
+      // GET /stations: one Scan of the sparse byDate index, which holds service items only.
+      fn.addEnvironment('LEDGER_TABLE_NAME', ledger.tableName);
       allow(fn, ['dynamodb:Scan'], [indexArn(ledger, INDEXES.ledgerByDate)]);
       return;
     case 'occupancy:write':

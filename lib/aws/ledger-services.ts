@@ -12,6 +12,7 @@ import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 
 let services: LedgerServices | undefined;
+let timetableOnly: Timetable | undefined;
 
 export interface LedgerServices {
   timetable: Timetable;
@@ -37,6 +38,16 @@ export function ledgerServices(): LedgerServices {
     services = { timetable, ledger, occupancy, inventory: new Inventory(timetable, ledger), availability: new SeatAvailability(timetable, snapshots) };
   }
   return services;
+}
+
+/** The timetable alone, for a function that publishes services and touches no seat (it is given no occupancy table). */
+export function timetableServices(): Timetable {
+  if (services) return services.timetable;
+  if (!timetableOnly) {
+    const { LEDGER_TABLE_NAME } = loadConfig(['LEDGER_TABLE_NAME']);
+    timetableOnly = new Timetable(new TimetableStore(dynamoDocumentClient(), LEDGER_TABLE_NAME));
+  }
+  return timetableOnly;
 }
 
 /** The seat ledger's stream → the occupancy snapshot. */

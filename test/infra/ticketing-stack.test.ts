@@ -342,7 +342,7 @@ describe('Stack: TicketingStack', () => {
       if (access !== 'none' && !viewsOnly) expected.LEDGER_TABLE_NAME = { Ref: TABLE };
       if (viewsOnly) expected.ORDER_VIEW_TABLE_NAME = { Ref: 'OrderViewTable' };
       // Whoever picks or counts seats reads them from the occupancy snapshot.
-      if (['read', 'stations', 'readWrite', 'orders:readWrite', 'payments'].includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: 'OccupancyTable' };
+      if (['read', 'readWrite', 'orders:readWrite', 'payments'].includes(access)) expected.OCCUPANCY_TABLE_NAME = { Ref: 'OccupancyTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.ORDERS_TABLE_NAME = { Ref: 'OrdersTable' };
       if (access === 'orders:readWrite' || access === 'payments') expected.HOLD_TTL_SECONDS = '1800';
       if (access === 'orders:readWrite' || access === 'payments') Object.assign(expected, { MAX_UNPAID_ORDERS: '2', MAX_CANCELLATIONS_PER_DAY: '3' });
