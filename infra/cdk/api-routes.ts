@@ -28,7 +28,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/readyz', functionId: 'ReadyzFunction', entry: 'functions/gateway/readyz.ts', auth: 'none', access: ['readiness'] },
   { method: 'GET', path: '/openapi.json', functionId: 'OpenApiFunction', entry: 'functions/gateway/openapi.ts', auth: 'none', access: [] },
   { method: 'POST', path: '/admin/services', functionId: 'PublishServiceFunction', entry: 'functions/timetable/publish-service.ts', auth: 'jwt', access: ['ledger:publish'] },
-  { method: 'GET', path: '/stations', functionId: 'ListStationsFunction', entry: 'functions/timetable/list-stations.ts', auth: 'none', access: ['ledger:stations'], throttle: 'search', cacheable: true },
+  { method: 'GET', path: '/stations', functionId: 'ListStationsFunction', entry: 'functions/timetable/list-stations.ts', auth: 'none', access: ['ledger:stations'], cacheable: true },
   { method: 'GET', path: '/services', functionId: 'SearchServicesFunction', entry: 'functions/timetable/search-services.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },
   { method: 'GET', path: '/services/{serviceId}/availability', functionId: 'GetServiceAvailabilityFunction', entry: 'functions/timetable/get-availability.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },
   { method: 'GET', path: '/services/{serviceId}/seatmap', functionId: 'GetSeatmapFunction', entry: 'functions/timetable/get-seatmap.ts', auth: 'none', access: ['ledger:read'], throttle: 'search', cacheable: true },

@@ -1,4 +1,4 @@
-import { Aws, type CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -222,7 +222,9 @@ export function acknowledgeConsoleSiteFindings(site: ConsoleSite): void {
     'Action::s3:List*': 'list the buckets it copies between, to prune what the new build no longer has',
     'Action::s3:DeleteObject*': 'delete from the console bucket the files the new build no longer has',
     'Action::s3:Abort*': 'abort its own multipart uploads to the console bucket',
-    'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*': "read the asset from the bootstrap's assets bucket, whose object keys are content hashes",
+    // The region is written out when the stack is pinned to one (the edge's WAF pins it to us-east-1).
+    [`Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${Token.isUnresolved(Stack.of(site).region) ? '<AWS::Region>' : Stack.of(site).region}/*`]:
+      "read the asset from the bootstrap's assets bucket, whose object keys are content hashes",
     [`Resource::<${bucketLogicalId}.Arn>/*`]: 'write and prune every object of the console bucket (that bucket only)',
     'Resource::*': 'invalidate index.html and config.json on the distribution (cloudfront:CreateInvalidation and GetInvalidation have no resource-level permissions)',
   };

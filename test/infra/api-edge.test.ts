@@ -39,12 +39,13 @@ describe('Construct: ApiEdge', () => {
 
     expect(stack.region).toBe('us-east-1');
     expect(apiOnly.stack.region).toMatch(/^\$\{Token/);
-    apiOnly.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    // The console keeps its own distribution; the API's edge is gone.
+    expect(Object.keys(apiOnly.template.findResources('AWS::CloudFront::Distribution')).filter((id) => id.startsWith('Edge'))).toEqual([]);
     apiOnly.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
   it('fronts the API with one CloudFront distribution guarded by a CLOUDFRONT-scope web ACL', () => {
-    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    expect(Object.keys(template.findResources('AWS::CloudFront::Distribution')).filter((id) => id.startsWith('Edge'))).toHaveLength(1);
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({ WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeWebAcl'), 'Arn'] } }),
@@ -121,11 +122,11 @@ describe('Construct: ApiEdge', () => {
     });
   });
 
-  it('caches the public searches for two seconds, keyed on the whole query string and the Origin header, and nothing else', () => {
-    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+  it('caches the public searches and the station list for two seconds, keyed on the whole query string and the Origin header, and nothing else', () => {
+    const [, distribution] = Object.entries(template.findResources('AWS::CloudFront::Distribution')).find(([id]) => id.startsWith('Edge')) ?? [];
     const behaviors = distribution?.Properties.DistributionConfig.CacheBehaviors as Array<Record<string, unknown>>;
 
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/services', '/services/*/availability', '/services/*/seatmap']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/services', '/services/*/availability', '/services/*/seatmap', '/stations']);
     for (const behavior of behaviors) {
       expect(behavior).toMatchObject({ AllowedMethods: ['GET', 'HEAD', 'OPTIONS'], CachedMethods: ['GET', 'HEAD', 'OPTIONS'] });
       expect(behavior).not.toHaveProperty('OriginRequestPolicyId');

@@ -101,6 +101,7 @@ describe('Function: replayFailures', () => {
     );
     await waitUntilTableExists({ client: dynamodb, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
     const store = new OrderStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), table, testPassengerData());
+    await store.ready();
     const order = reservedOrder({ orderId: `o-${randomUUID()}` });
     await DynamoDBDocumentClient.from(dynamodb).send(new TransactWriteCommand({ TransactItems: [store.putNew(order)] }));
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));

@@ -10,7 +10,7 @@ import { useEmulators } from '../../helpers/emulators';
 import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
 import { lifecycle } from '../../unit/views/order-event-records';
-import { testPassengerData } from '../../helpers/passenger-data';
+import { TEST_DATA_KEY, testPassengerData } from '../../helpers/passenger-data';
 
 useEmulators();
 
@@ -60,8 +60,10 @@ beforeAll(async () => {
   sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const tableName = await createOrdersTable(client);
   store = new OrderStore(db, tableName, testPassengerData());
+  await store.ready();
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
-  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, TICKET_OUTBOX_QUEUE_URL: queueUrl });
+  // The handler opens the orders it reads with the local dev key, as the local cloud gives it.
+  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
   delete process.env.EVENT_SOURCE_MAPPING_FUNCTIONS;
   delete process.env.TICKET_ISSUER_FAIL;
   ({ handler: reconcile } = (await import('../../../functions/tickets/reconcile-tickets')) as { handler: Reconcile });

@@ -52,6 +52,7 @@ beforeAll(async () => {
   await createTable(client, `orders-${suffix}`);
   await createTable(client, `order-views-${suffix}`, { name: 'byUser', pk: 'gsi1pk', sk: 'gsi1sk' });
   orders = new OrderStore(db, `orders-${suffix}`, testPassengerData());
+  await orders.ready();
   views = new OrderViewStore(db, `order-views-${suffix}`);
 });
 
