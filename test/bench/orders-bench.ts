@@ -106,7 +106,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
       const bytes = await writeSnapshot(cold.store, await timetable.service(fullId), fill);
       Object.assign(totals, { read: 0, write: 0, calls: 0, byCommand: {} });
       await cold.availability.availability(fullId, stations[0] as string, stations[19] as string);
-      rows.push({ section: SECTION, metric: `search/availability of a 1,200-seat, 20-stop train at ${fill * 100} %: RCU (snapshot size)`, value: `${totals.read.toFixed(1)} RCU, ${totals.calls} Query (${(bytes / 1024).toFixed(1)} KB)`, target: '≤ 3 RCU' });
+      rows.push({ section: SECTION, metric: `search/availability of a 1,200-seat, 20-stop train at ${fill * 100} %: RCU (snapshot size)`, value: `${totals.read.toFixed(1)} RCU in ${totals.calls} calls, the definition's GetItem included (snapshot ${(bytes / 1024).toFixed(1)} KB)`, target: '≤ 3 RCU' });
     }
     return rows;
   } finally {
