@@ -202,11 +202,10 @@ async function ledgerClaims(session: CloudSession, serviceId: string): Promise<S
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const segs = item.segs as Record<string, { st?: string; x?: number }> | undefined;
-        if (typeof segs !== 'object' || segs === null) return undefined;
-        const seat = String(item.sk).slice(ledgerKeys.seatPrefix.length);
-        for (const [segment, claim] of Object.entries(segs)) {
+      for (const { pk: _pk, sk, ...segments } of page.Items ?? []) {
+        // A seat item holds one attribute per claimed segment (s<i>: { h, st, x }).
+        const seat = String(sk).slice(ledgerKeys.seatPrefix.length);
+        for (const [segment, claim] of Object.entries(segments as Record<string, { st?: string; x?: number }>)) {
           if (claim.st === 'S' || (claim.x ?? 0) > now) claims.add(`${coachId}/${seat}/${segment}`);
         }
       }
