@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { ledgerKeys } from '../../lib/ledger/ledger-keys';
 import type { BenchRow } from './bench-row';
 import { callsBetween, dateInDays, fixed, functionNamed, functionsBetween, percentile, progressLine, runInFlight, startCloudSession, total, type CloudSession } from './cloud-session';
+import { ceilingPerSecond, cpuPerUnit, processCpu } from './process-cpu';
 import { PassengerIds, placeOrder, randomRide, saleTrain, TEN_STOPS, type OrderOutcome } from './sale';
 
 const SECTION = 'hot train (local cloud)';
@@ -36,7 +37,10 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
   const session = await startCloudSession();
   try {
     const rows: BenchRow[] = [];
+    const group = session.cloud.processGroup;
+    const rawCpuBefore = processCpu(group);
     const rawRate = await rawTransactionRate(session.db);
+    const rawCpu = cpuPerUnit(rawCpuBefore, processCpu(group), RAW_WARM_UP + RAW_TRANSACTIONS);
     progressLine(`DynamoDB Local: ${fixed(rawRate)} 2-item transactions/s at ${RAW_IN_FLIGHT} in flight`);
     const date = dateInDays(2);
     const serviceId = await session.publish(saleTrain('G9100', date, COACHES));
@@ -45,6 +49,7 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => session.cloud.token(`buyer-${i}`)));
 
     const before = await session.metrics();
+    const cpuBefore = processCpu(group);
     const ids = new PassengerIds();
     const outcomes: OrderOutcome[] = [];
     const started = performance.now();
@@ -54,6 +59,8 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     }, 'buyers answered');
     const seconds = (performance.now() - started) / 1000;
     const after = await session.metrics();
+    // Per order placed; the work of the orders still flowing through the streams afterwards is not in it.
+    const saleCpu = cpuPerUnit(cpuBefore, processCpu(group), outcomes.filter((o) => o.status === 201).length);
 
     const placed = outcomes.filter((o) => o.status === 201);
     const byStatus = countBy(outcomes.map((o) => (o.problem ? `${o.status} ${o.problem}` : String(o.status))));
@@ -79,6 +86,7 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
       row('POST /orders: conflict retries per order (cancelled TransactWriteItems)', `${per(cancelled)} (${cancelled} of ${transactions} transactions cancelled)`),
       row('DynamoDB Local: 2-item TransactWriteItems per second, 50 in flight', fixed(rawRate)),
       row('POST /orders: orders/s ÷ DynamoDB Local transactions/s', fixed(ordersPerSecond / rawRate, 2), '≥ 0.5'),
+      ...cpuRows(saleCpu, rawCpu, rawRate),
       row(
         'POST /orders: waits for an execution environment',
         runner ? `${runner.queued} of ${runner.invocations} invocations waited (${fixed(runner.queuedMs / Math.max(1, runner.queued))} ms each), ${runner.coldStarts} cold starts, peak ${runner.peakRunning} at once` : 'n/a',
@@ -94,6 +102,22 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
   } finally {
     await session.stop();
   }
+}
+
+/**
+ * Where the CPU went: per order placed, by process (the runner with every
+ * function, DynamoDB Local, the Kinesis emulator), against DynamoDB Local's
+ * CPU per raw transaction; and the orders/s the cores could serve at that CPU
+ * per order if they did nothing else, a ceiling no runner setting can pass.
+ */
+function cpuRows(sale: ReturnType<typeof cpuPerUnit>, raw: ReturnType<typeof cpuPerUnit>, rawRate: number): BenchRow[] {
+  if (!sale || !raw) return [row('POST /orders: CPU ms per order, by process', 'n/a (reads /proc: Linux only)')];
+  const ceiling = ceilingPerSecond(sale.total);
+  return [
+    row('POST /orders: CPU ms per order, by process', `${Object.entries(sale.byKind).map(([kind, ms]) => `${kind} ${fixed(ms, 1)}`).join(', ')}: ${fixed(sale.total, 1)} in all`),
+    row('DynamoDB Local: CPU ms per raw 2-item transaction', `${fixed(raw.byKind['DynamoDB Local'], 1)} (every process: ${fixed(raw.total, 1)})`),
+    row('POST /orders: orders/s the cores allow at that CPU per order (÷ raw transactions/s)', `${fixed(ceiling)} (${fixed(ceiling / rawRate, 2)})`),
+  ];
 }
 
 /** A phase that failed is one row saying why, so that the figures of the others are still printed. */

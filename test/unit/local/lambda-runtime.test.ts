@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConcurrencyConfigurationError, LambdaRuntime, type FunctionMetrics, type LambdaFunctionDefinition } from '../../../infra/local/lambda-runtime';
@@ -185,6 +185,47 @@ describe('Class: LambdaRuntime', () => {
 
       expect(distinct(await reserved)).toBe(1);
       expect(distinct(await others)).toBe(2);
+    });
+  });
+
+  describe('Option: cpuProfileDir', () => {
+    it('has every environment write a V8 CPU profile of its function when it ends', async () => {
+      // Arrange
+      const profiles = mkdtempSync(join(tmpdir(), 'lambda-profiles-'));
+      try {
+        const runtime = new LambdaRuntime([definition('Profiled')], { cpuProfileDir: profiles });
+        await runtime.invoke('Profiled', {});
+
+        // Act
+        await runtime.stop();
+
+        // Assess
+        const written = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+        expect(written).toHaveLength(1);
+        const profile = JSON.parse(readFileSync(join(profiles, written[0] as string), 'utf8')) as { nodes: Array<{ callFrame: { url: string } }> };
+        expect(profile.nodes.some((node) => node.callFrame.url.endsWith(join(codeDir, 'index.js')))).toBe(true);
+      } finally {
+        rmSync(profiles, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('Option: compileCacheDir', () => {
+    it('keeps V8’s compiled code of the bundle there for the next cold start', async () => {
+      // Arrange
+      const cache = mkdtempSync(join(tmpdir(), 'lambda-compile-cache-'));
+      try {
+        const runtime = new LambdaRuntime([definition('Cached')], { compileCacheDir: cache });
+
+        // Act
+        await runtime.invoke('Cached', {});
+        await runtime.stop();
+
+        // Assess
+        expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
     });
   });
 

@@ -72,6 +72,11 @@ describe('Function: localCloudSettings', () => {
     expect(() => localCloudSettings([], { LOCAL_METER: 'yes' }, DATA)).toThrow('LOCAL_METER must be one of 0, 1, false, true, got yes');
   });
 
+  it('reads LOCAL_CPU_PROFILE_DIR, where the execution environments write CPU profiles; none by default', () => {
+    expect(localCloudSettings([], { LOCAL_CPU_PROFILE_DIR: '/tmp/profiles' }, DATA).cpuProfileDir).toBe('/tmp/profiles');
+    expect(localCloudSettings([], {}, DATA).cpuProfileDir).toBeUndefined();
+  });
+
   it('keeps no data with --memory, seeds nothing with --no-seed, and refuses other options', () => {
     expect(localCloudSettings(['--memory', '--no-seed'], { DATA_DIR: '/elsewhere' }, DATA)).toMatchObject({ dataDir: undefined, seed: false });
     expect(localCloudSettings([], { DATA_DIR: '/elsewhere' }, DATA).dataDir).toBe('/elsewhere');
