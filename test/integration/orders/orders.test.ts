@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SoldOutError } from '../../../lib/ledger/errors';
+import { ledgerKeys } from '../../../lib/ledger/ledger-keys';
 import { DuplicatePassengerError, IdempotencyConflictError, InvalidStateError, LimitReachedError, OrderNotFoundError, PaymentMismatchError } from '../../../lib/orders/errors';
 import { orderKeys } from '../../../lib/orders/order-keys';
 import { OrderStore } from '../../../lib/orders/order-store';
@@ -14,7 +16,7 @@ import { residentId } from '../../helpers/resident-ids';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
 import { type SeatTables, seatSystem } from '../../helpers/seat-system';
 import { smallService } from '../../helpers/services';
-import { testPassengerData } from '../../helpers/passenger-data';
+import { TEST_ID_HASH_KEY, testPassengerData } from '../../helpers/passenger-data';
 
 const passengerData = testPassengerData();
 
@@ -214,6 +216,24 @@ describe('Class: Orders', () => {
       expect(await free(serviceId)).toBe(4);
       await expect(orders.pay({ paymentId: 'rebooked', orderId: rebooked.order.orderId, amount: rebooked.order.amount, currency: 'CNY', status: 'SUCCEEDED' })).resolves.toMatchObject({ kind: 'paid' });
       await expect(orders.reserve(bob, nextKey(), orderFor(serviceId))).rejects.toBeInstanceOf(DuplicatePassengerError);
+    });
+  });
+
+  describe('Passenger claim lifecycle', () => {
+    it('lets a claim expire a day after its train reaches its last stop, through payment, whether or not the train runs past midnight', async () => {
+      const overnight = smallService();
+      overnight.stops = overnight.stops.map((stop, i) => ({ ...stop, ...(stop.arrives ? { arrives: ['21:30', '23:50', '02:10', '06:45'][i - 1] } : {}), ...(stop.departs ? { departs: ['21:00', '21:32', '23:52', '02:12'][i] } : {}) }));
+      const { timetable, orders } = system();
+      await timetable.publish(overnight);
+      const serviceId = serviceIdOf(overnight.trainNo, overnight.date);
+      const claimOf = async (idNumber: string) =>
+        (await db.send(new GetCommand({ TableName: ledgerTable, Key: ledgerKeys.passengerClaim(serviceId, createHmac('sha256', TEST_ID_HASH_KEY).update(idNumber).digest('hex')), ConsistentRead: true }))).Item;
+
+      const { order } = await orders.reserve(alice, nextKey(), orderFor(serviceId));
+      await orders.pay({ paymentId: `pay-${order.orderId}`, orderId: order.orderId, amount: order.amount, currency: 'CNY', status: 'SUCCEEDED' });
+
+      // 06:45 Beijing time on the day after the service date is 22:45 UTC on the service date; a day on.
+      expect(await claimOf(LI_LEI.idNumber)).toMatchObject({ orderId: order.orderId, ttl: Date.parse('2026-12-02T22:45:00Z') / 1000 });
     });
   });
 

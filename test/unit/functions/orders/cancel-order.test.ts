@@ -43,7 +43,16 @@ describe('Function: cancel-order', () => {
     const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
     expect(items).toMatchObject([
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, UpdateExpression: expect.stringMatching(/^REMOVE /), ExpressionAttributeValues: { ':hold': ORDER_ID } } },
-      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':from': 'HELD', ':to': 'RELEASED' } } },
+      {
+        Update: {
+          TableName: LEDGER_TABLE,
+          Key: holdKey(ORDER_ID),
+          // The released hold's record expires a day on.
+          UpdateExpression: 'SET #status = :to, #ttl = :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':from': 'HELD', ':to': 'RELEASED', ':ttl': expect.any(Number) },
+        },
+      },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey(ORDER_ID), status: 'CANCELLED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
       { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': ORDER_ID } } },
       unpaidCountDown(),

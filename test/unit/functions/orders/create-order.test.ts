@@ -171,7 +171,8 @@ describe('Function: create-order', () => {
       {
         Put: {
           TableName: LEDGER_TABLE,
-          Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId, lapsesAt: Date.parse(body.expiresAt as string) },
+          // Expires a day after G1 reaches Shanghai Hongqiao at 13:28 Beijing time.
+          Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId, lapsesAt: Date.parse(body.expiresAt as string), ttl: Date.parse('2026-12-02T13:28:00+08:00') / 1000 },
           ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
         },
       },

@@ -52,7 +52,8 @@ describe('Function: payment-callback', () => {
     expect(writes()).toHaveLength(1);
     expect(db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems).toMatchObject([
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, ExpressionAttributeValues: { ':sold': 'S', ':hold': ORDER_ID } } },
-      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':from': 'HELD', ':to': 'CONFIRMED' } } },
+      // A confirmed hold's record is kept: no ttl.
+      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), UpdateExpression: 'SET #status = :to', ExpressionAttributeValues: { ':from': 'HELD', ':to': 'CONFIRMED' } } },
       {
         Put: {
           TableName: ORDERS_TABLE,
