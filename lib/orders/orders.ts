@@ -5,7 +5,7 @@ import type { HeldSeats } from '../ledger/hold';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import { ServiceNotFoundError } from '../timetable/errors';
-import { serviceEndsAt } from '../timetable/service-times';
+import { departsAt } from '../timetable/departure';
 import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
 import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
@@ -110,7 +110,7 @@ export class Orders {
           return [
             { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: (existing) => new KeyUsedError(existing && this.store.idempotencyRecordOf(existing)) },
             { item: this.store.putNew(order), onConditionFailed: () => new OrderVersionConflictError(`order ${orderId} exists`) },
-            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now(), serviceEndsAt(service))),
+            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now(), new Date(departsAt(service, service.stops.length - 1)))),
             // After the record: a retry of an order that exists is answered, never refused for the limit it itself fills.
             ...this.limits.reserved(userId, this.now()),
           ];

@@ -1,7 +1,9 @@
 import type { LinkedWrite } from '../ledger/seat-ledger';
 import { LimitReachedError } from './errors';
-import { BEIJING_OFFSET_MS } from '../timetable/service-times';
 import { orderKeys } from './order-keys';
+
+/** 12306 counts a day in Beijing time (UTC+8, no daylight saving). */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
 /** A day's cancellation count is kept until a day after that day, then may expire (epoch seconds in `ttl`). */
 const CANCELLATIONS_KEPT_MS = 2 * 86_400_000;
 
