@@ -13,7 +13,6 @@ const COACHES = 10;
 /** BENCH_BUYERS replaces it on a machine too loaded to serve 2,000 within the time at hand (the figures say how many). */
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 2_000);
 const IN_FLIGHT = 100;
-const USERS = 50;
 const RAW_IN_FLIGHT = 50;
 const RAW_TRANSACTIONS = 1_500;
 /** Transactions first run and not timed, so that the JVM's compiler has warmed up as it has by the sale's end. */
@@ -46,7 +45,11 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     const serviceId = await session.publish(saleTrain('G9100', date, COACHES));
     // Published now: after the search load the local cloud may still be serving the searches autocannon gave up on.
     const lagServiceId = await session.publish(saleTrain('G9101', dateInDays(3), 1));
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => session.cloud.token(`buyer-${i}`)));
+    // Every buyer a user of their own, as at a real sale: one user may hold only MAX_UNPAID_ORDERS unpaid orders.
+    const tokens: string[] = [];
+    await runInFlight(BUYERS + LAG_SAMPLES, IN_FLIGHT, async (i) => {
+      tokens[i] = await session.cloud.token(`buyer-${i}`);
+    });
 
     const before = await session.metrics();
     const cpuBefore = processCpu(group);
@@ -55,7 +58,7 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     const started = performance.now();
     const latencies = await runInFlight(BUYERS, IN_FLIGHT, async (i) => {
       const passengers = Array.from({ length: 1 + Math.floor(Math.random() * 2) }, () => ids.take());
-      outcomes[i] = await placeOrder(session.cloud.url, tokens[i % USERS] as string, serviceId, randomRide(), passengers);
+      outcomes[i] = await placeOrder(session.cloud.url, tokens[i] as string, serviceId, randomRide(), passengers);
     }, 'buyers answered');
     const seconds = (performance.now() - started) / 1000;
     const after = await session.metrics();
@@ -95,7 +98,7 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     rows.push(...coachShares(placed));
     rows.push(...(await orFailed('ledger read back: seats sold twice', () => doubleSales(session, serviceId, placed))));
     progressLine('availability lag…');
-    rows.push(...(await orFailed('availability lag after a hold, p50 / p99', () => snapshotLag(session, lagServiceId, tokens[0] as string, ids))));
+    rows.push(...(await orFailed('availability lag after a hold, p50 / p99', () => snapshotLag(session, lagServiceId, tokens.slice(BUYERS), ids))));
     progressLine('searches at 100 connections…');
     rows.push(...(await orFailed('GET /services?from&to&date at 100 connections', () => searchLoad(session.cloud.url, serviceId, date))));
     return rows;
@@ -264,7 +267,7 @@ async function searchLoad(url: string, serviceId: string, date: string): Promise
  * How long after a 201 from POST /orders the availability of that ride shows
  * one seat fewer, over `LAG_SAMPLES` orders one after another on a train of its own.
  */
-async function snapshotLag(session: CloudSession, serviceId: string, token: string, ids: PassengerIds): Promise<BenchRow[]> {
+async function snapshotLag(session: CloudSession, serviceId: string, tokens: readonly string[], ids: PassengerIds): Promise<BenchRow[]> {
   const ride = { from: 0, to: TEN_STOPS.length - 1 };
   const path = `${session.cloud.url}/services/${serviceId}/availability?from=${TEN_STOPS[ride.from]}&to=${TEN_STOPS[ride.to]}`;
   const available = async () => {
@@ -275,7 +278,7 @@ async function snapshotLag(session: CloudSession, serviceId: string, token: stri
   let gaveUp = 0;
   for (let i = 0; i < LAG_SAMPLES; i++) {
     const shown = await available();
-    const outcome = await placeOrder(session.cloud.url, token, serviceId, ride, [ids.take()]);
+    const outcome = await placeOrder(session.cloud.url, tokens[i] as string, serviceId, ride, [ids.take()]);
     if (outcome.status !== 201) throw new Error(`the snapshot-lag order answered ${outcome.status} ${outcome.problem ?? ''}`);
     const placedAt = performance.now();
     for (;;) {
