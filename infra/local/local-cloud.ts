@@ -41,7 +41,7 @@ export interface LocalCloudOptions {
    * reaches its dead-letter queue in seconds.
    */
   queueVisibilitySeconds?: number;
-  /** Execution environments at once across all functions (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
+  /** Invocations at once across all functions (busy execution environments) (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
   maxConcurrency?: number;
   /** Every execution environment writes a V8 CPU profile here when it ends (LOCAL_CPU_PROFILE_DIR). */
   cpuProfileDir?: string;
@@ -179,7 +179,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanup.push(() => runtime.stop());
     const reservations = topology.functions.filter((fn) => fn.reservedConcurrency !== undefined).map((fn) => `${fn.logicalId} ${fn.reservedConcurrency}`);
     log(
-      `functions run in up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} execution environments at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
+      `functions run up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} invocations at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
     );
     // Every function's cold start now: one that cannot initialise stops the start, as a failed deploy would.
     const initStarted = Date.now();

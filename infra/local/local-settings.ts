@@ -63,7 +63,7 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
   }
   const maxConcurrency = env.LOCAL_MAX_CONCURRENCY ? Number(env.LOCAL_MAX_CONCURRENCY) : undefined;
   if (maxConcurrency !== undefined && !(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= MAX_CONCURRENCY_LIMIT)) {
-    throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
+    throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of concurrent invocations from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
   }
   if (env.LOCAL_METER && !LOCAL_METER_VALUES.includes(env.LOCAL_METER)) {
     throw new LocalSettingsError(`LOCAL_METER must be one of ${LOCAL_METER_VALUES.join(', ')}, got ${env.LOCAL_METER}`);

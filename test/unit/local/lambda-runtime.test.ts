@@ -124,6 +124,20 @@ describe('Class: LambdaRuntime', () => {
       await eventually(() => expect(metricsOf(runtime, 'Fn').logBytes).toBe(100), WAIT_MS, POLL_MS);
     });
 
+    it('counts busy environments against the bound, not idle ones: a warm environment of every function leaves the bound to the busy', async () => {
+      const runtime = runtimeOf([definition('A'), definition('B'), definition('C')], { maxConcurrency: 2 });
+      await runtime.initialize();
+      const { path, open } = gate();
+
+      const results = invokeMany(runtime, 'A', 2, { gate: path });
+      await eventually(() => expect(metricsOf(runtime, 'A').running).toBe(2), WAIT_MS, POLL_MS);
+
+      // Each function keeps its warm environment; A runs two at once, the bound.
+      expect(runtime.metrics().map(({ name, environments }) => [name, environments])).toEqual([['A', 2], ['B', 1], ['C', 1]]);
+      open();
+      await results;
+    });
+
     it('shuts an environment down once it has been idle for the idle timeout', async () => {
       const runtime = runtimeOf([definition('Fn')], { maxConcurrency: 4, idleTimeoutMs: 100 });
 
@@ -135,8 +149,8 @@ describe('Class: LambdaRuntime', () => {
       expect(metricsOf(runtime, 'Fn')).toMatchObject({ coldStarts: 2, environments: 1 });
     });
 
-    it('makes room for another function by shutting down the longest-idle environment', async () => {
-      const runtime = runtimeOf([definition('A'), definition('B')], { maxConcurrency: 2 });
+    it('makes room in memory for another function by shutting down the longest-idle environment', async () => {
+      const runtime = runtimeOf([definition('A'), definition('B')], { maxConcurrency: 2, maxEnvironments: 2 });
       const { path, open } = gate();
       await runtime.invoke('A', {});
 
@@ -161,9 +175,11 @@ describe('Class: LambdaRuntime', () => {
       const occasional = runtime.invoke('Occasional', {});
 
       first.open();
+      // Served while three invocations of Flooded that came first still wait for the slot it took.
       await occasional;
 
-      expect(metricsOf(runtime, 'Flooded')).toMatchObject({ invocations: 2, running: 1 });
+      expect(metricsOf(runtime, 'Occasional')).toMatchObject({ invocations: 1 });
+      expect(metricsOf(runtime, 'Flooded').running).toBeLessThanOrEqual(2);
       rest.open();
       await Promise.all(flooded);
     });

@@ -61,7 +61,7 @@ describe('Function: localCloudSettings', () => {
 
   it.each(['0', '-4', '2.5', 'many', '1001'])('refuses LOCAL_MAX_CONCURRENCY=%s', (value) => {
     expect(() => localCloudSettings([], { LOCAL_MAX_CONCURRENCY: value }, DATA)).toThrow(
-      `LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to 1000, got ${value}`,
+      `LOCAL_MAX_CONCURRENCY must be a whole number of concurrent invocations from 1 to 1000, got ${value}`,
     );
   });
 
