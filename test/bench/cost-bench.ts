@@ -122,6 +122,7 @@ export async function runCostBench(): Promise<BenchRow[]> {
         ),
       );
     }
+    rows.push(row('sale: WCU per ticket by function and operation', writesByCaller(beforeSale, afterSale, tickets)));
     rows.push(
       row('Kinesis stream-hours', `$${fixed(streamHours, 2)} (${STREAM_HOURS_PER_MILLION_TICKETS} h of one on-demand stream per 1M tickets)`),
       row('total US$ per 1M tickets', `$${fixed(totalPerMillion, 2)} (prices of ${AWS_PRICES.date}, ${AWS_PRICES.region}; test/bench/aws-prices.ts)`, '≤ $20'),
@@ -179,6 +180,21 @@ function priced(before: LocalMetrics, after: LocalMetrics, apiRequests: number, 
       logs: (counts.logBytes / GB) * p.cloudWatchLogs.perGbIngested,
     },
   };
+}
+
+/** Where the sale's write units went, largest first: `<function> <operation> <WCU per ticket>`. */
+function writesByCaller(before: LocalMetrics, after: LocalMetrics, tickets: number): string {
+  const parts: Array<[string, number]> = [];
+  for (const [caller, operations] of Object.entries(callsBetween(before, after, 'dynamodb'))) {
+    if (caller === RUNNER_CALLER) continue;
+    for (const [operation, count] of Object.entries(operations)) {
+      if (count.writeCapacityUnits > 0) parts.push([`${caller.replace(/Function[0-9A-F]{8}$/, '')} ${operation}`, count.writeCapacityUnits / tickets]);
+    }
+  }
+  return parts
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, wcu]) => `${what} ${fixed(wcu, 2)}`)
+    .join(', ');
 }
 
 /** Waits until every paid order is TICKETED in the orders table (read past the meter); whether they all got there in time. */
