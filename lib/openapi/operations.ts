@@ -71,7 +71,8 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     summary: 'Publish one train on one date (admins)',
     description:
       'Every class used by a coach needs a fare (integer fen for the whole run; a ride from stop i to j pays round(fare * (j - i) / (stops - 1))). ' +
-      'Publishing the identical service again answers 200; a different one under the same id, 409 `conflict`.',
+      'Publishing the identical service again answers 200; a different one under the same id, 409 `conflict`. ' +
+      'A `date` before today (railway local time, Asia/Shanghai) answers 400 `validation`.',
     tag: 'timetable',
     request: { body: publishServiceSchema },
     responses: {
@@ -123,7 +124,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     tag: 'inventory',
     request: { body: createHoldSchema },
     responses: { 201: { description: 'The seats are held until `expiresAt`.', body: holdResponseSchema } },
-    problems: ['validation', 'unauthorized', 'forbidden', 'not-found', 'sold-out', 'conflict', 'payload-too-large'],
+    problems: ['validation', 'unauthorized', 'forbidden', 'not-found', 'sold-out', 'sales-closed', 'conflict', 'payload-too-large'],
   },
   'POST /inventory/holds/{holdId}/confirm': {
     operationId: 'confirmHold',
@@ -172,7 +173,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
         headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
       },
     },
-    problems: ['validation', 'unauthorized', 'sold-out', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
+    problems: ['validation', 'unauthorized', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
   },
   'GET /orders': {
     operationId: 'listOrders',

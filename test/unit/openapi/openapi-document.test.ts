@@ -146,7 +146,7 @@ describe('Function: buildOpenApiDocument', () => {
     it('gives each problem an example as the handlers write it, which the Problem schema accepts', () => {
       const examples = operationOf(document, 'POST', '/orders').responses['409']?.content?.['application/problem+json']?.examples ?? {};
 
-      expect(Object.keys(examples)).toEqual(['sold-out', 'duplicate-passenger', 'conflict']);
+      expect(Object.keys(examples)).toEqual(['sold-out', 'sales-closed', 'duplicate-passenger', 'conflict']);
       for (const [slug, example] of Object.entries(examples) as [ProblemType, { $ref: string }][]) {
         const { value } = resolveRef(document, example.$ref) as { value: ProblemDocument };
         expect(problemSchema.parse(value)).toEqual(problemDocument(slug, value.detail, value.errors));
