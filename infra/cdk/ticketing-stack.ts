@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiEdge, type EdgeLimits } from './api-edge';
-import { API_ROUTES } from './api-routes';
+import { API_ROUTES } from '../../lib/http/api-routes';
 import type { ApiThrottles } from './api-throttles';
 import { DataKeys } from './data-keys';
 import { ConsoleSite } from './console-site';

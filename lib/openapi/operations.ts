@@ -35,7 +35,7 @@ const RIDE_PARAMETERS = {
 };
 
 /**
- * Every route's description, by route key. The route table (infra/cdk/api-routes.ts)
+ * Every route's description, by route key. The route table (lib/http/api-routes.ts)
  * says how a route is served; this says what it means. Building the document
  * fails when one has a route the other lacks.
  */

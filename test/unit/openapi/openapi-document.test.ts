@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
-import { API_ROUTES } from '../../../infra/cdk/api-routes';
+import { API_ROUTES } from '../../../lib/http/api-routes';
 import type { ProblemType } from '../../../lib/domain-error';
 import { type ProblemDocument, problemDocument } from '../../../lib/http';
 import { problemSchema } from '../../../lib/http/problem-schema';

@@ -1,5 +1,24 @@
-import type { ThrottleGroup } from './api-throttles';
-import type { ResourceAccess } from './resource-access';
+/**
+ * What a function may do, named by intent. Each kind grants exactly its IAM
+ * actions and sets exactly the environment variables naming what it touches
+ * (infra/cdk/resource-access.ts), so a function's environment and its
+ * permissions cannot drift apart.
+ */
+export type ResourceAccess =
+  | 'ledger:read'
+  | 'ledger:readWrite'
+  | 'ledger:publish'
+  | 'ledger:stations'
+  | 'occupancy:write'
+  | 'readiness'
+  | 'orderViews:get'
+  | 'orderViews:list'
+  | 'orders:readWrite'
+  | 'orders:expire'
+  | 'payments';
+
+/** Routes that share a sizing: the public searches, order creation, payment callbacks; every other route gets the default (infra/cdk/api-throttles.ts). */
+export type ThrottleGroup = 'search' | 'order' | 'payment';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,7 +41,11 @@ export interface ApiRoute {
   readonly cacheable?: boolean;
 }
 
-/** Every HTTP route, one function each. Adding a route is adding a line. */
+/**
+ * Every HTTP route, one function each: plain data, read by the CDK app (which
+ * builds the API from it) and by the OpenAPI document (which a function serves).
+ * Adding a route is adding a line.
+ */
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/healthz', functionId: 'HealthzFunction', entry: 'functions/gateway/healthz.ts', auth: 'none', access: [] },
   { method: 'GET', path: '/readyz', functionId: 'ReadyzFunction', entry: 'functions/gateway/readyz.ts', auth: 'none', access: ['readiness'] },
