@@ -14,6 +14,8 @@ import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
   readonly orders: ITable;
+  /** The seat ledger: a dearer change's old seat is freed when its new ticket is issued. */
+  readonly ledger: ITable;
   readonly orderViews: ITable;
   readonly orderEvents: IStream;
   readonly ticketOutbox: IQueue;
@@ -65,6 +67,10 @@ export class TicketWorkers extends Construct {
     // Order items only (`ORDER#…`): never an idempotency record or another kind of item.
     allow(this.issuer, ['dynamodb:GetItem', 'dynamodb:PutItem'], [props.orders.tableArn], { leadingKeys: [`${ORDER_PK_PREFIX}*`] });
     props.orders.encryptionKey?.grantEncryptDecrypt(this.issuer);
+    // Seat items only (`SVC#…#<coach>`), and only to give one back (a change's old seat).
+    this.issuer.addEnvironment('LEDGER_TABLE_NAME', props.ledger.tableName);
+    allow(this.issuer, ['dynamodb:UpdateItem'], [props.ledger.tableArn], { leadingKeys: ['SVC#*'] });
+    props.ledger.encryptionKey?.grantEncryptDecrypt(this.issuer);
     // Opens the passengers' ID numbers it reads and writes them back sealed (lib/orders/passenger-data.ts).
     const { passengerIds } = DataKeys.of(this);
     this.issuer.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);

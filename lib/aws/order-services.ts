@@ -1,3 +1,5 @@
+import { AfterSale } from '../after-sale/after-sale';
+import { SoldSeats } from '../ledger/sold-seats';
 import { countBusinessEvent } from '../observability/business-metrics';
 import { OrderStore } from '../orders/order-store';
 import { Orders } from '../orders/orders';
@@ -8,6 +10,7 @@ import { ledgerServices } from './ledger-services';
 import { passengerData } from './passenger-keys';
 
 let orders: Orders | undefined;
+let afterSale: AfterSale | undefined;
 
 /** The order use cases over the orders and seat-ledger tables, built once per execution environment. */
 export function orderServices(): Orders {
@@ -19,4 +22,19 @@ export function orderServices(): Orders {
     orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new PassengerClaims(db, ledger.tableName, data), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
   }
   return orders;
+}
+
+/** Refunds and changes of tickets, over the same tables as the order use cases, built once per execution environment. */
+export function afterSaleServices(): AfterSale {
+  if (!afterSale) {
+    const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
+    const { timetable, ledger } = ledgerServices();
+    const db = dynamoDocumentClient();
+    const data = passengerData();
+    afterSale = new AfterSale(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new SoldSeats(db, ledger.tableName), new PassengerClaims(db, ledger.tableName, data), {
+      holdTtlSeconds: HOLD_TTL_SECONDS,
+      count: countBusinessEvent,
+    });
+  }
+  return afterSale;
 }

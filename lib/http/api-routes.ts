@@ -62,6 +62,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/orders', functionId: 'ListOrdersFunction', entry: 'functions/orders/list-orders.ts', auth: 'jwt', access: ['orderViews:list'] },
   { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrderFunction', entry: 'functions/orders/get-order.ts', auth: 'jwt', access: ['orderViews:get'] },
   { method: 'POST', path: '/orders/{orderId}/cancel', functionId: 'CancelOrderFunction', entry: 'functions/orders/cancel-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
+  { method: 'POST', path: '/orders/{orderId}/refund', functionId: 'RefundOrderFunction', entry: 'functions/orders/refund-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
+  { method: 'POST', path: '/orders/{orderId}/change', functionId: 'ChangeOrderFunction', entry: 'functions/orders/change-order.ts', auth: 'jwt', access: ['orders:readWrite'], memorySize: 512 },
   { method: 'POST', path: '/payments/callback', functionId: 'PaymentCallbackFunction', entry: 'functions/payments/payment-callback.ts', auth: 'none', access: ['orders:readWrite', 'payments'], throttle: 'payment' },
   { method: 'GET', path: '/inventory/availability', functionId: 'GetInventoryAvailabilityFunction', entry: 'functions/inventory/get-availability.ts', auth: 'iam', access: ['ledger:read'] },
 ];

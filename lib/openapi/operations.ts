@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { afterSaleHeadersSchema, changeRequestSchema, refundRequestSchema } from '../after-sale/requests';
+import { changeResponseSchema, refundResponseSchema } from '../after-sale/responses';
 import { livenessResponseSchema, readinessResponseSchema } from '../health/responses';
 import { createHoldSchema, holdPathSchema } from '../ledger/requests';
 import { confirmHoldResponseSchema, holdResponseSchema } from '../ledger/responses';
@@ -204,6 +206,45 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     request: { path: orderPathSchema },
     responses: { 200: { description: 'Cancelled.', body: cancelOrderResponseSchema } },
     problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'conflict'],
+  },
+  'POST /orders/{orderId}/refund': {
+    operationId: 'refundTickets',
+    summary: 'Refund (退票) some or all ACTIVE tickets of a TICKETED order before its train leaves',
+    description:
+      'The fee depends on the time left before the ticket departs: ≥ 8 days 0; ≥ 48 h 5 %; ≥ 24 h 10 %; less 20 %, ' +
+      'rounded to the nearest 50 fen (25 rounds up), at least 200 fen where a rate applies, never more than the fare. ' +
+      'Each seat is free for its ride at once; the order becomes REFUNDED when no ACTIVE ticket is left. The money goes back through the refund outbox. ' +
+      'Needs an Idempotency-Key, as POST /orders. Another user’s order answers 404.',
+    tag: 'orders',
+    request: { path: orderPathSchema, headers: afterSaleHeadersSchema, body: refundRequestSchema },
+    parameters: { 'idempotency-key': '1–64 characters, unique per intended refund (a UUID).' },
+    responses: {
+      200: {
+        description: 'Refunded.',
+        body: refundResponseSchema,
+        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+      },
+    },
+    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'conflict', 'payload-too-large', 'idempotency-conflict'],
+  },
+  'POST /orders/{orderId}/change': {
+    operationId: 'changeTicket',
+    summary: 'Change (改签) one ticket to another service or class for the same stations',
+    description:
+      'The new seat is held at once. A dearer ride: the new order is RESERVED for the difference, paid through the payment callback; once it is ticketed the old ticket becomes CHANGED and its seat is freed (unpaid by `expiresAt`, the old ticket stays ACTIVE). ' +
+      'A cheaper or equal one: the new order is PAID at once and ticketed, the old ticket CHANGED and freed in the same step, and the difference refunded without fee (`refund.amount`). ' +
+      'A ticket is changed once, before it departs (409 `invalid-state`); a full train answers 409 `sold-out` and changes nothing. Needs an Idempotency-Key.',
+    tag: 'orders',
+    request: { path: orderPathSchema, headers: afterSaleHeadersSchema, body: changeRequestSchema },
+    parameters: { 'idempotency-key': '1–64 characters, unique per intended change (a UUID).' },
+    responses: {
+      201: {
+        description: 'The new order.',
+        body: changeResponseSchema,
+        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+      },
+    },
+    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict'],
   },
   'POST /payments/callback': {
     operationId: 'paymentCallback',

@@ -15,7 +15,7 @@ export const TICKET_STATUSES = ['ACTIVE', 'REFUNDED', 'CHANGED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** The event an after-sale change of an order is announced as (its status alone does not say what happened). */
-export const AFTER_SALE_EVENT_TYPES = ['TicketsRefunded', 'TicketChanged'] as const;
+export const AFTER_SALE_EVENT_TYPES = ['TicketsRefunded', 'TicketChanged', 'TicketChangeRequested'] as const;
 export type AfterSaleEventType = (typeof AFTER_SALE_EVENT_TYPES)[number];
 
 /** Why money goes back: a ticket refunded (退票), a cheaper change (改签), a payment for seats we no longer had. */
@@ -34,6 +34,8 @@ export const ticketSchema = orderSeatSchema.extend({
   /** Integer fen: what this passenger's ride cost. */
   fare: z.int().min(0),
   changedTo: ticketRefSchema.optional(),
+  /** A dearer change of this ticket waits for payment as this order; once it is ticketed this ticket becomes CHANGED. */
+  pendingChange: orderIdSchema.optional(),
 });
 
 /** Money owed back to the payer, sent through the refund outbox once per `refundId`. */
