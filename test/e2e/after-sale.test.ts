@@ -113,7 +113,7 @@ beforeAll(async () => {
   cloud = await startLocalCloudProcess({ HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), LOCAL_QUEUE_VISIBILITY_SECONDS: '1' }, { seed: false });
   [admin, alice, bob] = await Promise.all([cloud.token('ops', true), cloud.token('alice'), cloud.token('bob')]);
 
-  const soon = serviceLeavingIn(70_000);
+  const soon = serviceLeavingIn(30_000);
   const soonId = await publish(soon);
   const soonOrder = await ticketed(alice, soonId);
   leaving = { serviceId: soonId, orderId: soonOrder.orderId, departsAt: Date.parse(`${soon.date}T${soon.stops[0]?.departs}:00+08:00`) };
