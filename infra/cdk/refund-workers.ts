@@ -1,14 +1,14 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ORDER_PK_PREFIX } from '../../lib/orders/order-keys';
 import { queueEncryption } from './data-keys';
 import { QUEUE_RETENTION } from './messaging';
 import { allow } from './resource-access';
+import { orderEventsSource } from './ticket-workers';
 import { TicketingFunction } from './ticketing-function';
 
 export interface RefundWorkersProps {
@@ -55,18 +55,7 @@ export class RefundWorkers extends Construct {
     });
     this.dispatcher.addEnvironment('REFUND_OUTBOX_QUEUE_URL', props.refundOutbox.queueUrl);
     props.refundOutbox.grantSendMessages(this.dispatcher);
-    this.dispatcher.addEventSource(
-      new KinesisEventSource(props.orderEvents, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        parallelizationFactor: 1,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 50,
-        maxRecordAge: Duration.hours(6),
-        onFailure: new SqsDlq(this.dispatcherDeadLetters),
-      }),
-    );
+    this.dispatcher.addEventSource(orderEventsSource(props.orderEvents, this.dispatcherDeadLetters));
 
     this.sender = new TicketingFunction(this, 'SendRefundsFunction', {
       entry: 'functions/refunds/send-refunds.ts',

@@ -44,10 +44,10 @@ export class SoldSeats {
    * SeatsNotSoldError; a transaction that only met other writers is tried again.
    */
   async release(sold: HeldSeats, linked: readonly LinkedWrite[]): Promise<void> {
-    const seatItems = sold.seats.map((seat) => this.freeItem(sold, seat));
-    await this.transact([...seatItems, ...linked.map((l) => l.item)], (index, existing) => {
-      if (index < seatItems.length) return new SeatsNotSoldError(`seat ${JSON.stringify(sold.seats[index])} of ${sold.serviceId} is not sold to ${sold.holdId}`);
-      return (linked[index - seatItems.length] as LinkedWrite).onConditionFailed(existing);
+    // The linked writes first: when one of them failed too (a race for the order), that is the failure to report.
+    await this.transact([...linked.map((l) => l.item), ...sold.seats.map((seat) => this.freeItem(sold, seat))], (index, existing) => {
+      if (index < linked.length) return (linked[index] as LinkedWrite).onConditionFailed(existing);
+      return new SeatsNotSoldError(`seat ${JSON.stringify(sold.seats[index - linked.length])} of ${sold.serviceId} is not sold to ${sold.holdId}`);
     });
   }
 

@@ -31,6 +31,9 @@ type Tag = (typeof TAGS)[number]['name'];
  */
 const paymentCallbackHeadersSchema = z.looseObject({ [PAYMENT_SIGNATURE_HEADER]: z.string().regex(/^t=\d+(,[a-z0-9]+=[0-9a-f]+)+$/) });
 
+/** The header of an answer given again to a request under a used Idempotency-Key. */
+const IDEMPOTENT_REPLAYED = { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } };
+
 const RIDE_PARAMETERS = {
   from: 'The station the ride starts at.',
   to: 'The station the ride ends at; after `from` on the service.',
@@ -172,7 +175,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
       201: {
         description: 'Reserved.',
         body: orderResponseSchema,
-        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+        headers: IDEMPOTENT_REPLAYED,
       },
     },
     problems: ['validation', 'unauthorized', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
@@ -222,7 +225,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
       200: {
         description: 'Refunded.',
         body: refundResponseSchema,
-        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+        headers: IDEMPOTENT_REPLAYED,
       },
     },
     problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'conflict', 'payload-too-large', 'idempotency-conflict'],
@@ -241,7 +244,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
       201: {
         description: 'The new order.',
         body: changeResponseSchema,
-        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+        headers: IDEMPOTENT_REPLAYED,
       },
     },
     problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict'],
