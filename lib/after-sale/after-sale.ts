@@ -159,6 +159,8 @@ export class AfterSale {
             fare: newFare,
             changeOf: { orderId: old.orderId, ticketNo: ticket.ticketNo },
           };
+          // The per-user limits (lib/orders/user-limits.ts, UserLimits `reserved`) belong in this list once
+          // they are wired into POST /orders: a dearer change's new order is RESERVED, an unpaid order like any.
           return [
             // A dearer change answers now: its key is recorded with the hold.
             ...(pay > 0 ? [this.record(userId, idempotencyKey, { requestHash, orderId: newOrderId, response: toView(reserved) })] : []),
