@@ -40,7 +40,7 @@ export {
   ticket,
 } from './order';
 export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, canTransition, isFinal, isSettled } from './order-status';
-export { type OrderView, type Refund, type TicketStatus, TICKET_STATUSES, orderSchema, orderViewSchema, toView } from './order-schema';
+export { type OrderView, type Refund, type TicketStatus, orderSchema, orderViewSchema, toView } from './order-schema';
 export { type RawBody, signPayment, verifyPaymentCallback, verifyPaymentSignature, type WebhookSecretSource } from './payment-signature';
 export {
   type CreateOrderRequest,

@@ -11,7 +11,7 @@ import { orderIdSchema } from './requests';
  * derived from these schemas: a field is added here and nowhere else.
  */
 
-export const TICKET_STATUSES = ['ACTIVE', 'REFUNDED', 'CHANGED'] as const;
+const TICKET_STATUSES = ['ACTIVE', 'REFUNDED', 'CHANGED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** The event an after-sale change of an order is announced as (its status alone does not say what happened). */
@@ -19,13 +19,13 @@ export const AFTER_SALE_EVENT_TYPES = ['TicketsRefunded', 'TicketChanged', 'Tick
 export type AfterSaleEventType = (typeof AFTER_SALE_EVENT_TYPES)[number];
 
 /** Why money goes back: a ticket refunded (退票), a cheaper change (改签), a payment for seats we no longer had. */
-export const REFUND_REASONS = ['refund', 'change', 'late-payment'] as const;
+const REFUND_REASONS = ['refund', 'change', 'late-payment'] as const;
 
-export const orderSeatSchema = heldSeatSchema.extend({ passengerName: z.string() });
+const orderSeatSchema = heldSeatSchema.extend({ passengerName: z.string() });
 
 const ticketRefSchema = z.object({ orderId: orderIdSchema, ticketNo: z.string().min(1) });
 
-export const ticketSchema = orderSeatSchema.extend({
+const ticketSchema = orderSeatSchema.extend({
   ticketNo: z.string().min(1),
   from: stationCode,
   to: stationCode,
@@ -50,7 +50,7 @@ export const refundSchema = z.object({
   version: z.int().positive(),
 });
 
-export const passengerRecordSchema = z.object({ name: z.string(), idNumber: z.string() });
+const passengerRecordSchema = z.object({ name: z.string(), idNumber: z.string() });
 
 export const orderSchema = z.object({
   orderId: orderIdSchema,

@@ -7,7 +7,7 @@ import { orderIdSchema } from './requests';
  * contract lets a response carry fields beyond the ones it names.
  */
 
-export const orderStatusSchema = orderViewSchema.shape.status;
+const orderStatusSchema = orderViewSchema.shape.status;
 
 export const orderResponseSchema = z.looseObject(orderViewSchema.shape);
 
