@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../domain-error';
 import { InvalidStateError } from '../orders/errors';
+import { canTransition } from '../orders/order-status';
 import type { AfterSaleEventType, Order, Refund, Ticket } from '../orders/order-schema';
 import { refundFee } from './refund-fee';
 
@@ -113,6 +114,16 @@ export function settleCheaperChange(order: Order, old: Pick<Order, 'paymentId'>,
     refund: { amount: refund },
     ...(refund > 0 ? { refunds: [{ refundId: refundIds.change(order.orderId), reason: 'change' as const, fare: oldFare, fee: 0, amount: refund, version }] } : {}),
   };
+}
+
+/**
+ * A paid change that can no longer replace its ticket (the ticket was refunded
+ * while the change had lapsed, and then the change was paid late): PAID →
+ * REFUND_REQUIRED, so its payment goes back like any payment for seats we cannot give.
+ */
+export function voidChange(order: Order, now: Date): Order {
+  if (!canTransition(order.status, 'REFUND_REQUIRED')) throw new InvalidStateError(`order ${order.orderId} is ${order.status}; a change is voided only once paid`);
+  return { ...order, status: 'REFUND_REQUIRED', version: order.version + 1, updatedAt: now.toISOString() };
 }
 
 /** The refund a late payment (REFUND_REQUIRED) owes: the whole payment, no fee. */

@@ -10,7 +10,8 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   RESERVED: ['PAID', 'CANCELLED', 'EXPIRED', 'REFUND_REQUIRED'],
-  PAID: ['TICKETED'],
+  // A paid change (改签) whose old ticket is no longer there to replace: its payment goes back.
+  PAID: ['TICKETED', 'REFUND_REQUIRED'],
   // A payment that arrives after the sweeper expired the order.
   EXPIRED: ['REFUND_REQUIRED'],
   TICKETED: ['REFUNDED'],

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { changeOut } from '../after-sale/after-sale-decisions';
+import { changeOut, voidChange } from '../after-sale/after-sale-decisions';
 import type { SoldSeats } from '../ledger/sold-seats';
 import { type Order, OrderVersionConflictError, ticket } from '../orders';
 import type { OrderStore } from '../orders/order-store';
@@ -18,7 +18,12 @@ export type IssuerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
  * (or one that lost a race to its twin); `nothing-to-issue` is an order that is
  * not PAID (refunded, failed…), which no retry would change.
  */
-export type IssueOutcome = { kind: 'issued'; order: Order } | { kind: 'already-ticketed'; order: Order } | { kind: 'nothing-to-issue'; order: Order };
+export type IssueOutcome =
+  | { kind: 'issued'; order: Order }
+  | { kind: 'already-ticketed'; order: Order }
+  | { kind: 'nothing-to-issue'; order: Order }
+  /** A paid change whose old ticket was no longer waiting for it: its seats given back, its payment owed back (REFUND_REQUIRED). */
+  | { kind: 'change-voided'; order: Order };
 
 export interface TicketIssuerOptions {
   now?: () => Date;
@@ -80,7 +85,15 @@ export class TicketIssuer {
 
       const next = ticket(order, numberedTickets(order), this.#now());
       try {
-        await (order.changeOf ? this.#swap(next) : this.#orders.save(next));
+        if (order.changeOf) {
+          const written = await this.#swap(order, next);
+          if (written !== next) {
+            this.#logger?.warn('the ticket this change replaces is no longer waiting for it; the change is voided and its payment owed back', { eventId: job.eventId, orderId: order.orderId });
+            return { kind: 'change-voided', order: written };
+          }
+        } else {
+          await this.#orders.save(next);
+        }
       } catch (error) {
         if (error instanceof OrderVersionConflictError) continue;
         throw error;
@@ -95,16 +108,29 @@ export class TicketIssuer {
   /**
    * The new tickets of a change and the old ticket's end, in one transaction conditional
    * on both orders' versions and on the old seat still sold to the old order. A cheaper
-   * change already swapped when it was paid: its tickets alone are written.
+   * change already swapped when it was paid: its tickets alone are written. An old
+   * ticket no longer waiting for this change (refunded after the change lapsed, then the
+   * change paid late) cannot be swapped: the change is voided instead, its seats freed
+   * and its order REFUND_REQUIRED, so the refund outbox pays the difference back.
+   * @returns what was written: `next`, or the voided order.
    */
-  async #swap(next: Order): Promise<void> {
+  async #swap(order: Order, next: Order): Promise<Order> {
     const changeOf = next.changeOf as NonNullable<Order['changeOf']>;
     const old = await this.#orders.get(changeOf.orderId);
     const oldTicket = old?.tickets?.find((t) => t.ticketNo === changeOf.ticketNo);
     if (!old || !oldTicket) throw new ChangeSwapError(`order ${next.orderId} changes ticket ${changeOf.ticketNo} of order ${changeOf.orderId}, which does not exist`);
-    if (oldTicket.status === 'CHANGED' && oldTicket.changedTo?.orderId === next.orderId) return this.#orders.save(next);
-    if (oldTicket.status !== 'ACTIVE' || oldTicket.pendingChange !== next.orderId || !this.#soldSeats) {
-      throw new ChangeSwapError(`ticket ${changeOf.ticketNo} of order ${old.orderId} is ${oldTicket.status} and not waiting for order ${next.orderId}: the change cannot be completed`);
+    if (oldTicket.status === 'CHANGED' && oldTicket.changedTo?.orderId === next.orderId) {
+      await this.#orders.save(next);
+      return next;
+    }
+    if (!this.#soldSeats) throw new ChangeSwapError(`order ${next.orderId} is a change, and this issuer cannot free seats`);
+    if (oldTicket.status !== 'ACTIVE' || oldTicket.pendingChange !== next.orderId) {
+      const voided = voidChange(order, this.#now());
+      const soldSeats = this.#soldSeats;
+      await soldSeats.transact([this.#orders.replace(voided), ...order.seats.map((seat) => soldSeats.freeItem(order, seat))], (index) =>
+        index === 0 ? new OrderVersionConflictError(`order ${order.orderId} changed meanwhile`) : new ChangeSwapError(`the seats of order ${order.orderId} are no longer sold to it`),
+      );
+      return voided;
     }
     const changed = changeOut(old, oldTicket.ticketNo, { orderId: next.orderId, ticketNo: ticketNumber(next.orderId, 0) }, this.#now());
     const items = [this.#orders.replace(next), this.#orders.replace(changed), this.#soldSeats.freeItem(old, oldTicket)];
@@ -114,6 +140,7 @@ export class TicketIssuer {
         : new ChangeSwapError(`the seat of ticket ${oldTicket.ticketNo} is no longer sold to order ${old.orderId}`),
     );
     this.#count('TicketsChanged');
+    return next;
   }
 
   /**

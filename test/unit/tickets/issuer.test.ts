@@ -259,11 +259,23 @@ describe('Class: TicketIssuer, for a change (改签)', () => {
     expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
   });
 
-  it('refuses to complete a change whose old ticket is no longer waiting for it', async () => {
+  it('voids a change whose old ticket is no longer waiting for it: its seat freed and its payment owed back (REFUND_REQUIRED), in one transaction', async () => {
     const refunded: Order = { ...ticketed, tickets: ticketed.tickets?.map((t) => ({ ...t, status: 'REFUNDED' })) };
     fakeTable(change, refunded);
 
-    await expect(issuer.issue(jobFor(change))).rejects.toThrow(ChangeSwapError);
-    expect(soldSeats.transact).not.toHaveBeenCalled();
+    const outcome = await issuer.issue(jobFor(change));
+
+    expect(outcome).toMatchObject({ kind: 'change-voided', order: { status: 'REFUND_REQUIRED', version: change.version + 1 } });
+    const [items] = soldSeats.transact.mock.calls[0] as unknown as [Array<{ Put?: { Item: Record<string, unknown> } }>];
+    expect(items[0]?.Put?.Item).toMatchObject({ orderId: 'ord-new', status: 'REFUND_REQUIRED' });
+    expect(soldSeats.freeItem).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-new' }), expect.objectContaining({ seat: change.seats[0]?.seat }));
+  });
+
+  it('fails a change it cannot free seats for, writing nothing', async () => {
+    fakeTable(change, waiting);
+    const bare = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT });
+
+    await expect(bare.issue(jobFor(change))).rejects.toThrow(ChangeSwapError);
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
   });
 });
