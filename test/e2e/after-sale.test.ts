@@ -113,7 +113,8 @@ beforeAll(async () => {
   cloud = await startLocalCloudProcess({ HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), LOCAL_QUEUE_VISIBILITY_SECONDS: '1' }, { seed: false });
   [admin, alice, bob] = await Promise.all([cloud.token('ops', true), cloud.token('alice'), cloud.token('bob')]);
 
-  const soon = serviceLeavingIn(30_000);
+  // Far enough ahead to be ticketed first on a busy machine, near enough to leave while the other tests run.
+  const soon = serviceLeavingIn(50_000);
   const soonId = await publish(soon);
   const soonOrder = await ticketed(alice, soonId);
   leaving = { serviceId: soonId, orderId: soonOrder.orderId, departsAt: Date.parse(`${soon.date}T${soon.stops[0]?.departs}:00+08:00`) };
