@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonMessage } from '../messages/json-message';
 import { latePaymentRefund } from '../after-sale/after-sale-decisions';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../events/order-events';
 import type { Order } from '../orders/order-schema';
@@ -34,17 +35,5 @@ export function refundJobsFor(event: OrderEvent): RefundJob[] {
 }
 
 /** @throws MalformedRefundJobError for a body that is not a refund job. */
-export function parseRefundJob(body: string, messageId: string): RefundJob {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (cause) {
-    throw new MalformedRefundJobError(`message ${messageId} is not JSON`, { cause });
-  }
-  const result = refundJobSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-    throw new MalformedRefundJobError(`message ${messageId} is not a refund job: ${problems}`, { cause: result.error });
-  }
-  return result.data;
-}
+export const parseRefundJob = (body: string, messageId: string): RefundJob =>
+  parseJsonMessage(refundJobSchema, body, { messageId, kind: 'a refund job' }, (message, options) => new MalformedRefundJobError(message, options));
