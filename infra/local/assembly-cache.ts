@@ -8,6 +8,8 @@ import type { CloudFormationTemplate, SynthesizedApp } from './topology';
 const INPUT_DIRECTORIES = ['functions', 'lib', 'infra/cdk'];
 const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'cdk.json'];
 const CACHE_ROOT = join(PROJECT_ROOT, 'node_modules', '.cache', 'ticketing-local');
+/** V8's compiled code of the function bundles, kept between cold starts and runs (Node checks each entry against its source). */
+export const COMPILE_CACHE_DIR = join(CACHE_ROOT, 'compile-cache');
 
 /**
  * Bundling every function takes most of a local start (esbuild runs once per

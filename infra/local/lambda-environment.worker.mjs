@@ -1,12 +1,17 @@
 // One Lambda execution environment: loads the function's bundle once (the cold
 // start) and runs one invocation at a time, like the Node.js managed runtime.
 // Plain JavaScript so it runs the bundle with no loader in between, under tsx and jest alike.
-import { createRequire } from 'node:module';
+import { createRequire, enableCompileCache } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { modulePath, exportName, meta } = workerData;
+const { modulePath, exportName, meta, compileCacheDir } = workerData;
+
+// V8's compiled code of the bundle kept on disk (Node 22): the next cold start of
+// the same bundle skips most of its compilation. Node checks each entry against
+// the source's hash, so a changed bundle is compiled afresh.
+if (compileCacheDir && enableCompileCache) enableCompileCache(compileCacheDir);
 
 function describeError(error) {
   if (error instanceof Error) {

@@ -17,8 +17,10 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './provision';
  * (LOCAL_MAX_CONCURRENCY), less what functions reserve; a function with reserved
  * concurrency runs at most that many at once, in room no other function takes.
  * Past the bound, invocations wait in order (Lambda would throttle them; a local
- * caller would rather wait). The bound counts environments, busy or idle, since
- * each costs memory: a new one replaces the longest-idle one of another function.
+ * caller would rather wait). As Lambda's, the bound counts concurrent executions
+ * (environments busy or starting), not idle ones: every function keeps a warm
+ * environment whatever the others do. Memory is bounded apart (`maxEnvironments`):
+ * past it, a new environment replaces the longest-idle one of any function.
  * Cold starts are CPU-bound, so at most one per core runs at a time: a burst of
  * them would otherwise starve each other past the init timeout, and meanwhile a
  * waiting invocation takes whichever environment of its function frees up first.
@@ -43,6 +45,19 @@ export interface LambdaRuntimeOptions {
   maxConcurrency?: number;
   /** An environment idle this long is shut down. @default 5 minutes */
   idleTimeoutMs?: number;
+  /**
+   * Environments alive at once (busy or idle), for memory: past it the longest-idle
+   * one of any function is shut down to start another. @default the number of functions + maxConcurrency
+   */
+  maxEnvironments?: number;
+  /**
+   * Each environment writes a V8 CPU profile (`.cpuprofile`, for Chrome DevTools or
+   * speedscope) into this directory when it ends: where a function's time goes, cold
+   * start included.
+   */
+  cpuProfileDir?: string;
+  /** Where the environments keep V8's compiled code of the bundles between cold starts (Node's compile cache). */
+  compileCacheDir?: string;
 }
 
 /** What one function did since the runtime started; GET /_local/metrics reports it. */
@@ -96,15 +111,18 @@ export class ConcurrencyConfigurationError extends Error {
 }
 
 /**
- * 16 environments per core (32 on a 2-core machine). Each is a V8 isolate with the
- * function's bundle loaded (30-45 MB) and costs a cold start of 0.4-0.7 s of CPU,
- * on cores the emulators, the runner and a load generator share. An invocation
- * spends most of its time waiting on the emulators, so 16 per core keep the
- * cores busy (32 envs at ~50 ms each serve over 600 invocations/s, more than
- * DynamoDB Local's few hundred transactions/s) for ~1.5 GB and ~15 s of cold
- * starts; more would mostly add memory and cold starts.
+ * 4 concurrent executions per core (8 on a 2-core machine). Locally every
+ * invocation's CPU comes out of the same cores as the emulators': an order costs
+ * ~75 ms of CPU across the runner, DynamoDB Local and the Kinesis emulator at 4
+ * in flight, so 2 cores serve ~20-25 orders/s however many run at once. More
+ * executions only add cold starts (0.4-0.7 s of CPU each) and contention: with
+ * 32 the hot-train sale at 100 requests in flight ran 30 order environments,
+ * spent ~290 ms of CPU per order, hit the order function's 10 s timeout (each
+ * one an environment thrown away and started again: 245 cold starts) and placed
+ * 3.4 orders/s. Past the bound requests wait in the runner's queue, which is
+ * what a machine of this size can do; raise LOCAL_MAX_CONCURRENCY on a bigger one.
  */
-export const DEFAULT_MAX_CONCURRENCY = 16 * availableParallelism();
+export const DEFAULT_MAX_CONCURRENCY = 4 * availableParallelism();
 /** Lambda's default account concurrency: a higher local bound would only hide a problem. */
 export const MAX_CONCURRENCY_LIMIT = 1000;
 const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
@@ -134,12 +152,14 @@ export class LambdaRuntime {
         `the functions reserve ${totalReserved} concurrent executions, which leaves too few of ${maxConcurrency} for the others: set LOCAL_MAX_CONCURRENCY to at least ${needed}`,
       );
     }
-    this.room = new Room(availableParallelism());
+    // Memory: each function one warm environment, and room for a burst of the bound's size on top.
+    const maxEnvironments = options.maxEnvironments ?? definitions.length + maxConcurrency;
+    this.room = new Room(availableParallelism(), maxEnvironments);
     const shared = new ConcurrencyPool(unreserved, this.room);
     this.functions = new Map(
       definitions.map((definition) => {
         const pool = definition.reservedConcurrency === undefined ? shared : new ConcurrencyPool(definition.reservedConcurrency, this.room);
-        return [definition.name, new FunctionPool(definition, pool, idleTimeoutMs)];
+        return [definition.name, new FunctionPool(definition, pool, idleTimeoutMs, options)];
       }),
     );
   }
@@ -197,10 +217,37 @@ export class LambdaRuntime {
 class Room {
   /** Cold starts under way, across every function. */
   starting = 0;
+  /** Environments alive (starting, busy or idle) across every function, bounded by `maxEnvironments` for memory. */
+  environments = 0;
+  readonly members: FunctionPool[] = [];
   private waiting: Array<{ wake: () => void; busy: () => number }> = [];
   private stopped = false;
 
-  constructor(readonly maxStarting: number) {}
+  constructor(
+    readonly maxStarting: number,
+    readonly maxEnvironments: number,
+  ) {}
+
+  /**
+   * Whether a new environment may start now: a cold start slot is free, and the
+   * environments fit in memory, if need be once the longest-idle one of any
+   * function is shut down.
+   */
+  makeRoom(): boolean {
+    if (this.starting >= this.maxStarting) return false;
+    return this.environments < this.maxEnvironments || this.evictLongestIdle();
+  }
+
+  private evictLongestIdle(): boolean {
+    let oldest: { pool: FunctionPool; environment: ExecutionEnvironment } | undefined;
+    for (const pool of this.members) {
+      const candidate = pool.longestIdle();
+      if (candidate && (!oldest || candidate.idleSince < oldest.environment.idleSince)) oldest = { pool, environment: candidate };
+    }
+    if (!oldest) return false;
+    oldest.pool.retire(oldest.environment);
+    return true;
+  }
 
   /** Resolves when room may have been made; `busy` says how many environments the waiter's function has busy now. */
   wait(busy: () => number): Promise<void> {
@@ -221,32 +268,31 @@ class Room {
   }
 }
 
-/** Room for environments, shared by the functions that draw on it: the account's unreserved concurrency, or one function's reservation. */
+/**
+ * Concurrent executions, shared by the functions that draw on them: the account's
+ * unreserved concurrency, or one function's reservation. As Lambda counts
+ * concurrency, an execution is an environment busy with an invocation (or
+ * starting for one); idle environments do not count.
+ */
 class ConcurrencyPool {
-  /** Environments alive (starting, busy or idle) of every function drawing on the pool. */
-  environments = 0;
-  readonly members: FunctionPool[] = [];
+  /** Executions under way of every function drawing on the pool. */
+  running = 0;
 
   constructor(
     readonly limit: number,
     readonly room: Room,
   ) {}
 
-  /** Whether a new environment may start now, shutting down the longest-idle one of the pool if that makes room. */
-  makeRoom(): boolean {
-    if (this.room.starting >= this.room.maxStarting) return false;
-    return this.environments < this.limit || this.evictLongestIdle();
+  /** Takes one execution if the bound allows it now. */
+  enter(): boolean {
+    if (this.running >= this.limit) return false;
+    this.running++;
+    return true;
   }
 
-  private evictLongestIdle(): boolean {
-    let oldest: { pool: FunctionPool; environment: ExecutionEnvironment } | undefined;
-    for (const pool of this.members) {
-      const candidate = pool.longestIdle();
-      if (candidate && (!oldest || candidate.idleSince < oldest.environment.idleSince)) oldest = { pool, environment: candidate };
-    }
-    if (!oldest) return false;
-    oldest.pool.retire(oldest.environment);
-    return true;
+  leave(): void {
+    this.running--;
+    this.room.changed();
   }
 }
 
@@ -263,8 +309,9 @@ class FunctionPool {
     private readonly definition: LambdaFunctionDefinition,
     private readonly pool: ConcurrencyPool,
     private readonly idleTimeoutMs: number,
+    private readonly files: Pick<LambdaRuntimeOptions, 'cpuProfileDir' | 'compileCacheDir'>,
   ) {
-    pool.members.push(this);
+    pool.room.members.push(this);
   }
 
   async invoke(payload: string): Promise<string> {
@@ -299,6 +346,7 @@ class FunctionPool {
       clearTimeout(timer);
       const duration = performance.now() - started;
       counters.running--;
+      this.pool.leave();
       counters.durationMs += duration;
       counters.billedDurationMs += Math.max(1, Math.ceil(duration));
     }
@@ -332,6 +380,7 @@ class FunctionPool {
   async warmUp(): Promise<FunctionInvocationError | undefined> {
     try {
       this.release(await this.acquire());
+      this.pool.leave();
       return undefined;
     } catch (error) {
       if (error instanceof FunctionInvocationError) return error;
@@ -347,20 +396,26 @@ class FunctionPool {
     await Promise.all(environments.map((environment) => environment.terminate()));
   }
 
+  /** An environment for one invocation, inside the concurrency bound: leave() the pool when it is over. */
   private async acquire(): Promise<ExecutionEnvironment> {
     let queuedAt: number | undefined;
     for (;;) {
       if (this.stopped) throw new FunctionInvocationError(this.definition.name, 'Runtime.Shutdown', 'the local cloud is shutting down');
       // The most recently used environment first, as Lambda keeps a warm one warm.
-      const warm = this.idle.pop();
-      if (warm) {
+      if (this.idle.length > 0 && this.pool.enter()) {
+        const warm = this.idle.pop() as ExecutionEnvironment;
         warm.busy();
         this.countWait(queuedAt);
         return warm;
       }
-      if (this.pool.makeRoom()) {
+      if (this.idle.length === 0 && this.pool.running < this.pool.limit && this.pool.room.makeRoom() && this.pool.enter()) {
         this.countWait(queuedAt);
-        return this.coldStart();
+        try {
+          return await this.coldStart();
+        } catch (error) {
+          this.pool.leave();
+          throw error;
+        }
       }
       queuedAt ??= performance.now();
       await this.pool.room.wait(() => this.all.size - this.idle.length);
@@ -368,9 +423,9 @@ class FunctionPool {
   }
 
   private async coldStart(): Promise<ExecutionEnvironment> {
-    const environment = new ExecutionEnvironment(this.definition, (bytes) => (this.counters.logBytes += bytes));
+    const environment = new ExecutionEnvironment(this.definition, (bytes) => (this.counters.logBytes += bytes), this.files);
     this.all.add(environment);
-    this.pool.environments++;
+    this.pool.room.environments++;
     this.pool.room.starting++;
     this.counters.coldStarts++;
     const started = performance.now();
@@ -404,7 +459,7 @@ class FunctionPool {
 
   private discard(environment: ExecutionEnvironment): void {
     if (!this.all.delete(environment)) return;
-    this.pool.environments--;
+    this.pool.room.environments--;
     void environment.terminate();
     this.pool.room.changed();
   }
@@ -430,6 +485,7 @@ class ExecutionEnvironment {
   constructor(
     private readonly definition: LambdaFunctionDefinition,
     logged: (bytes: number) => void,
+    { cpuProfileDir, compileCacheDir }: Pick<LambdaRuntimeOptions, 'cpuProfileDir' | 'compileCacheDir'>,
   ) {
     const { name, codeDir, handler, memorySize } = definition;
     const separator = handler.lastIndexOf('.');
@@ -444,7 +500,7 @@ class ExecutionEnvironment {
       logStreamName,
     };
     this.worker = new Worker(join(__dirname, 'lambda-environment.worker.mjs'), {
-      workerData: { modulePath: resolveModule(modulePath), exportName: handler.slice(separator + 1), meta },
+      workerData: { modulePath: resolveModule(modulePath), exportName: handler.slice(separator + 1), meta, compileCacheDir },
       // The reserved variables Lambda sets in every execution environment.
       env: {
         ...definition.environment,
@@ -462,7 +518,7 @@ class ExecutionEnvironment {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       // Plain Node, not the runner's loader (tsx): the bundle runs as it would on Lambda.
-      execArgv: [],
+      execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
       resourceLimits: { maxOldGenerationSizeMb: memorySize },
       // Passed on by hand, to count what would be sent to CloudWatch Logs.
       stdout: true,

@@ -6,12 +6,12 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { demoTimetable } from './demo-timetable';
-import { cachedAssembly } from './assembly-cache';
+import { cachedAssembly, COMPILE_CACHE_DIR } from './assembly-cache';
 import { launchEmulators, type Emulators } from './emulators';
 import { checkFunctionEnvironments, initFailureResponse, requireInitialized } from './function-readiness';
 import { HttpGateway, type GatewayResponse } from './http-gateway';
 import { KinesisFaultProxy } from './kinesis-fault-proxy';
-import { MeteringProxy, type CallCounts, type MeteredService } from './metering-proxy';
+import { callerAliases, MeteringProxy, type CallCounts, type MeteredService } from './metering-proxy';
 import { KinesisStreamPoller, kinesisStreamMappings } from './kinesis-poller';
 import { DEFAULT_MAX_CONCURRENCY, LambdaRuntime, type FunctionMetrics } from './lambda-runtime';
 import { LocalAuth } from './local-auth';
@@ -42,8 +42,10 @@ export interface LocalCloudOptions {
    * reaches its dead-letter queue in seconds.
    */
   queueVisibilitySeconds?: number;
-  /** Execution environments at once across all functions (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
+  /** Invocations at once across all functions (busy execution environments) (LOCAL_MAX_CONCURRENCY). @default DEFAULT_MAX_CONCURRENCY of lambda-runtime.ts */
   maxConcurrency?: number;
+  /** Every execution environment writes a V8 CPU profile here when it ends (LOCAL_CPU_PROFILE_DIR). */
+  cpuProfileDir?: string;
   /**
    * Count every call to DynamoDB, Kinesis and SQS (the functions' and the pollers')
    * by caller and operation, with DynamoDB's consumed capacity, through a metering
@@ -149,6 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const refundProvider = await SimulatedRefundProvider.start();
     cleanup.push(() => refundProvider.close());
     const localValues = { PASSENGER_ID_HASH_KEY: keys.passengerIdHashKey, PASSENGER_DATA_KEY: keys.passengerDataKey, REFUND_PROVIDER_URL: refundProvider.url, ...options.env };
+    const callers = callerAliases(topology.functions.map((fn) => fn.logicalId));
     const environments = new Map(
       topology.functions.map((fn) => [
         fn.logicalId,
@@ -156,7 +159,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...functionEnvironment(withoutSecretArns(fn), resources),
           ...emulators.env,
           AWS_ENDPOINT_URL_KINESIS: kinesisProxy.url,
-          ...(meters ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_SDK_UA_APP_ID: fn.logicalId } : {}),
+          ...(meters ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb, AWS_ENDPOINT_URL_SQS: endpoints.sqs, AWS_SDK_UA_APP_ID: callers.aliasOf(fn.logicalId) } : {}),
           // No X-Ray daemon here: the Powertools tracer stays off and the SDK clients unwrapped.
           POWERTOOLS_TRACE_ENABLED: 'false',
           ...localOverrides(fn, localValues),
@@ -175,12 +178,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         environment: environments.get(fn.logicalId) ?? {},
         ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
       })),
-      { maxConcurrency: options.maxConcurrency },
+      { maxConcurrency: options.maxConcurrency, compileCacheDir: COMPILE_CACHE_DIR, ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}) },
     );
     cleanup.push(() => runtime.stop());
     const reservations = topology.functions.filter((fn) => fn.reservedConcurrency !== undefined).map((fn) => `${fn.logicalId} ${fn.reservedConcurrency}`);
     log(
-      `functions run in up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} execution environments at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
+      `functions run up to ${options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY} invocations at once${options.maxConcurrency === undefined ? '' : ' by LOCAL_MAX_CONCURRENCY'}${reservations.length > 0 ? `, reserved: ${reservations.join(', ')}` : ''}`,
     );
     // Every function's cold start now: one that cannot initialise stops the start, as a failed deploy would.
     const initStarted = Date.now();
@@ -224,7 +227,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
         refunds: () => refundProvider.received(),
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
-        metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters) : null }),
+        metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters, callers.nameOf) : null }),
       }),
       // A function that later fails a cold start (a new environment under load) makes /readyz 503, naming it.
       readinessHold: () => readinessHold ?? initFailureResponse(runtime.initFailures()),
@@ -404,8 +407,9 @@ async function startMeters(emulators: Emulators): Promise<Meters> {
   return { dynamodb, kinesis, sqs };
 }
 
-function callCounts(meters: Meters): Record<MeteredService, CallCounts> {
-  return { dynamodb: meters.dynamodb.snapshot(), kinesis: meters.kinesis.snapshot(), sqs: meters.sqs.snapshot() };
+function callCounts(meters: Meters, nameOf: (caller: string) => string): Record<MeteredService, CallCounts> {
+  const named = (counts: CallCounts): CallCounts => Object.fromEntries(Object.entries(counts).map(([caller, operations]) => [nameOf(caller), operations]));
+  return { dynamodb: named(meters.dynamodb.snapshot()), kinesis: named(meters.kinesis.snapshot()), sqs: named(meters.sqs.snapshot()) };
 }
 
 function seconds(ms: number): string {

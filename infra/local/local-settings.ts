@@ -18,6 +18,8 @@ export interface LocalCloudSettings {
   maxConcurrency: number | undefined;
   /** LOCAL_METER: count the functions' calls to the emulators (GET /_local/metrics). */
   meter: boolean;
+  /** LOCAL_CPU_PROFILE_DIR: where every execution environment writes a V8 CPU profile when it ends. */
+  cpuProfileDir: string | undefined;
   /** Local values replacing the template's, for the functions that have the variable. */
   env: Record<string, string>;
 }
@@ -61,7 +63,7 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
   }
   const maxConcurrency = env.LOCAL_MAX_CONCURRENCY ? Number(env.LOCAL_MAX_CONCURRENCY) : undefined;
   if (maxConcurrency !== undefined && !(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= MAX_CONCURRENCY_LIMIT)) {
-    throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
+    throw new LocalSettingsError(`LOCAL_MAX_CONCURRENCY must be a whole number of concurrent invocations from 1 to ${MAX_CONCURRENCY_LIMIT}, got ${env.LOCAL_MAX_CONCURRENCY}`);
   }
   if (env.LOCAL_METER && !LOCAL_METER_VALUES.includes(env.LOCAL_METER)) {
     throw new LocalSettingsError(`LOCAL_METER must be one of ${LOCAL_METER_VALUES.join(', ')}, got ${env.LOCAL_METER}`);
@@ -77,6 +79,7 @@ export function localCloudSettings(args: readonly string[], env: NodeJS.ProcessE
     queueVisibilitySeconds,
     maxConcurrency,
     meter: env.LOCAL_METER === '1' || env.LOCAL_METER === 'true',
+    cpuProfileDir: env.LOCAL_CPU_PROFILE_DIR || undefined,
     dataDir: args.includes('--memory') ? undefined : env.DATA_DIR || defaultDataDir,
     seed: !args.includes('--no-seed'),
     env: {

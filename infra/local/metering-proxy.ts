@@ -6,7 +6,7 @@ import { closeProxy, listenOnLoopback, upstreamRequestOptions } from './proxy-se
  * through it, for the benchmarks and `GET /_local/metrics` (LOCAL_METER): calls
  * per caller and operation, errors, bytes each way, and for DynamoDB the
  * capacity consumed. The caller is the `app/<id>` of the SDK's user agent
- * (AWS_SDK_UA_APP_ID, which the local cloud sets to each function's name).
+ * (AWS_SDK_UA_APP_ID, which the local cloud sets to a short alias of each function's name and maps back).
  *
  * For DynamoDB it asks for `ReturnConsumedCapacity: TOTAL` where the caller did
  * not, which changes the signed body: DynamoDB Local does not check signatures.
@@ -58,6 +58,19 @@ export function callerOf(headers: IncomingHttpHeaders): string {
     if (match?.[1]) return match[1].replace(/-PT-.*$/, '');
   }
   return UNKNOWN_CALLER;
+}
+
+/**
+ * Short caller names for the SDK's app id (`fn<i>`), mapped back to the functions'
+ * logical ids in the counts. The SDK allows 50 characters, and Powertools appends
+ * `/PT/<feature>/<version>/PTEnv/AWS_Lambda_nodejs22.x` (44) to the variable:
+ * a logical id there would make the SDK warn on every call, which is work and log
+ * bytes that the function would not spend on AWS.
+ */
+export function callerAliases(logicalIds: readonly string[]): { aliasOf(logicalId: string): string; nameOf(caller: string): string } {
+  const aliases = new Map(logicalIds.map((id, i) => [id, `fn${i}`]));
+  const names = new Map([...aliases].map(([id, alias]) => [alias, id]));
+  return { aliasOf: (logicalId) => aliases.get(logicalId) ?? logicalId, nameOf: (caller) => names.get(caller) ?? caller };
 }
 
 interface ConsumedCapacity {

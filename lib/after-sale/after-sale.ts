@@ -9,6 +9,7 @@ import { cancel, isOverdue, passengerFare, reserveOrder } from '../orders/order'
 import { type Order, type OrderView, toView } from '../orders/order-schema';
 import type { IdempotencyRecord, OrderStore } from '../orders/order-store';
 import { ClaimLostError, type PassengerClaims } from '../orders/passenger-claims';
+import type { UserLimits } from '../orders/user-limits';
 import { ticketNumber } from '../tickets/ticket-numbers';
 import { departsAt } from '../timetable/departure';
 import { ServiceNotFoundError } from '../timetable/errors';
@@ -57,6 +58,7 @@ export class AfterSale {
     private readonly ledger: SeatLedger,
     private readonly soldSeats: SoldSeats,
     private readonly claims: PassengerClaims,
+    private readonly limits: UserLimits,
     private readonly options: AfterSaleOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -110,9 +112,10 @@ export class AfterSale {
    * 2. The caller's ticket must be changeable (ACTIVE, never changed, not departed, no
    *    change of it waiting for payment): 409 invalid-state otherwise. The new ride: the
    *    same stations on the service and class asked for (400 if it has no such ride).
-   * 3. Hold one seat there, write the new order (RESERVED, `changeOf` the ticket), claim the
-   *    passenger on the new service (or hand the claim over on the same one), and mark the
-   *    old ticket as waiting for the change: one transaction (409 sold-out: nothing written).
+   * 3. Hold one seat there, write the new order (RESERVED, `changeOf` the ticket, one more unpaid
+   *    order of the user's), claim the passenger on the new service (or hand the claim over on the
+   *    same one), and mark the old ticket as waiting for the change: one transaction (409 sold-out,
+   *    429 limit-reached: nothing written).
    * 4. Dearer: done; the old ticket becomes CHANGED when the new order is ticketed (the
    *    ticket issuer, after the payment). Cheaper or equal: a second transaction sells the
    *    new seat, makes the new order PAID owing the difference back, makes the old ticket
@@ -159,8 +162,6 @@ export class AfterSale {
             fare: newFare,
             changeOf: { orderId: old.orderId, ticketNo: ticket.ticketNo },
           };
-          // The per-user limits (lib/orders/user-limits.ts, UserLimits `reserved`) belong in this list once
-          // they are wired into POST /orders: a dearer change's new order is RESERVED, an unpaid order like any.
           return [
             // A dearer change answers now: its key is recorded with the hold.
             ...(pay > 0 ? [this.record(userId, idempotencyKey, { requestHash, orderId: newOrderId, response: toView(reserved) })] : []),
@@ -168,7 +169,10 @@ export class AfterSale {
             this.versioned(marked),
             sameService
               ? this.claims.transfer(service.serviceId, passenger.idNumber, old.orderId, newOrderId)
-              : this.claims.claim(service.serviceId, passenger.idNumber, newOrderId, Date.parse(made.expiresAt), now.getTime()),
+              : this.claims.claim(service.serviceId, passenger.idNumber, newOrderId, Date.parse(made.expiresAt), now.getTime(), new Date(departsAt(service, service.stops.length - 1))),
+            // The new order is RESERVED, an unpaid order like any (429 limit-reached at the maximum): paying,
+            // expiring or cancelling it settles the count as for any order; a cheaper one is settled below.
+            ...this.limits.reserved(userId, now.getTime()),
           ];
         },
       );
@@ -189,11 +193,12 @@ export class AfterSale {
           this.versioned(paid),
           this.versioned(changed),
           oldSeat,
+          this.limits.settled(userId),
           ...(sameService ? [] : [this.claims.keep(paid, passenger.idNumber), ...this.claims.releaseFor(old, [passenger.idNumber])]),
         ]);
       } catch (error) {
-        // Nothing of the swap happened: the new hold goes back, the old ticket stays ACTIVE.
-        await this.ledger.releaseHeld(held, [this.versioned(cancel(order, now))]).catch(() => undefined);
+        // Nothing of the swap happened: the new hold goes back (not a cancellation of the traveller's), the old ticket stays ACTIVE.
+        await this.ledger.releaseHeld(held, [this.versioned(cancel(order, now)), this.limits.settled(userId)]).catch(() => undefined);
         throw error;
       }
       return toView(paid);

@@ -4,6 +4,7 @@ import { countBusinessEvent } from '../observability/business-metrics';
 import { OrderStore } from '../orders/order-store';
 import { Orders } from '../orders/orders';
 import { PassengerClaims } from '../orders/passenger-claims';
+import { UserLimits } from '../orders/user-limits';
 import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 import { ledgerServices } from './ledger-services';
@@ -19,7 +20,7 @@ export function orderServices(): Orders {
     const { timetable, ledger } = ledgerServices();
     const db = dynamoDocumentClient();
     const data = passengerData();
-    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new PassengerClaims(db, ledger.tableName, data), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
+    orders = new Orders(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new PassengerClaims(db, ledger.tableName, data), userLimits(), { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent });
   }
   return orders;
 }
@@ -31,10 +32,16 @@ export function afterSaleServices(): AfterSale {
     const { timetable, ledger } = ledgerServices();
     const db = dynamoDocumentClient();
     const data = passengerData();
-    afterSale = new AfterSale(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new SoldSeats(db, ledger.tableName), new PassengerClaims(db, ledger.tableName, data), {
+    afterSale = new AfterSale(new OrderStore(db, ORDERS_TABLE_NAME, data), timetable, ledger, new SoldSeats(db, ledger.tableName), new PassengerClaims(db, ledger.tableName, data), userLimits(), {
       holdTtlSeconds: HOLD_TTL_SECONDS,
       count: countBusinessEvent,
     });
   }
   return afterSale;
+}
+
+/** The per-user limits both use cases count against (a change's new order is an unpaid order too). */
+function userLimits(): UserLimits {
+  const { ORDERS_TABLE_NAME, MAX_UNPAID_ORDERS, MAX_CANCELLATIONS_PER_DAY } = loadConfig(['ORDERS_TABLE_NAME', 'MAX_UNPAID_ORDERS', 'MAX_CANCELLATIONS_PER_DAY']);
+  return new UserLimits(ORDERS_TABLE_NAME, { maxUnpaidOrders: MAX_UNPAID_ORDERS, maxCancellationsPerDay: MAX_CANCELLATIONS_PER_DAY });
 }

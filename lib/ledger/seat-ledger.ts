@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { allocate, type AllocationRequest } from '../allocator';
+import { releasedHoldTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { departsAt, hasDeparted } from '../timetable/departure';
 import { SalesClosedError } from '../timetable/errors';
 import type { SeatId, Service } from '../timetable/service';
@@ -324,15 +325,20 @@ export class SeatLedger {
     };
   }
 
+  /**
+   * A released hold's record is all a release leaves behind (its seats' segments are removed):
+   * kept a day for a late confirm or release to find, then it expires (lifecycle/ttl.ts).
+   */
   private setHoldStatus(holdId: string, from: HoldRecord['status'], to: HoldRecord['status']): TransactItems[number] {
+    const expires = to === 'RELEASED';
     return {
       Update: {
         TableName: this.tableName,
         Key: ledgerKeys.hold(holdId),
-        UpdateExpression: 'SET #status = :to',
+        UpdateExpression: expires ? 'SET #status = :to, #ttl = :ttl' : 'SET #status = :to',
         ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':from': from, ':to': to },
+        ExpressionAttributeNames: { '#status': 'status', ...(expires ? { '#ttl': TTL_ATTRIBUTE } : {}) },
+        ExpressionAttributeValues: { ':from': from, ':to': to, ...(expires ? { ':ttl': releasedHoldTtl(new Date(this.now())) } : {}) },
       },
     };
   }
@@ -398,7 +404,7 @@ function throwLinkedFailure(outcome: TransactFailure, firstLinked: number, linke
 }
 
 function toHoldRecord(item: Record<string, unknown>): HoldRecord {
-  const { pk: _pk, sk: _sk, ...hold } = item;
+  const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...hold } = item;
   return hold as unknown as HoldRecord;
 }
 

@@ -236,7 +236,8 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     description:
       'The new seat is held at once. A dearer ride: the new order is RESERVED for the difference, paid through the payment callback; once it is ticketed the old ticket becomes CHANGED and its seat is freed (unpaid by `expiresAt`, the old ticket stays ACTIVE). ' +
       'A cheaper or equal one: the new order is PAID at once and ticketed, the old ticket CHANGED and freed in the same step, and the difference refunded without fee (`refund.amount`). ' +
-      'A ticket is changed once, before it departs (409 `invalid-state`); a full train answers 409 `sold-out` and changes nothing. Needs an Idempotency-Key.',
+      'A ticket is changed once, before it departs (409 `invalid-state`); a full train answers 409 `sold-out` and changes nothing. ' +
+      'The new order counts as an unpaid order of the user while it is RESERVED (429 `limit-reached` at `MAX_UNPAID_ORDERS`). Needs an Idempotency-Key.',
     tag: 'orders',
     request: { path: orderPathSchema, headers: afterSaleHeadersSchema, body: changeRequestSchema },
     parameters: { 'idempotency-key': '1–64 characters, unique per intended change (a UUID).' },
@@ -247,7 +248,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
         headers: IDEMPOTENT_REPLAYED,
       },
     },
-    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict'],
+    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
   },
   'POST /payments/callback': {
     operationId: 'paymentCallback',

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '../ledger/seat-ledger';
 import { idempotencyRecordTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { OrderVersionConflictError } from './errors';
@@ -129,12 +129,16 @@ export class OrderStore {
     };
   }
 
-  async save(next: Order): Promise<void> {
+  /** The next version; with `alsoWrite`, in one transaction with those writes, which then happen only if it does. */
+  async save(next: Order, alsoWrite: readonly TransactItem[] = []): Promise<void> {
     const put = this.replace(next).Put as NonNullable<TransactItem['Put']>;
     try {
-      await this.db.send(new PutCommand(put));
+      if (alsoWrite.length === 0) await this.db.send(new PutCommand(put));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...alsoWrite] }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`, { cause: error });
+      // The version moved on, or another transaction was writing these items: re-read and decide again.
+      if (error instanceof TransactionCanceledException) throw new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`, { cause: error });
       throw error;
     }
   }

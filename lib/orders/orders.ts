@@ -5,6 +5,7 @@ import type { HeldSeats } from '../ledger/hold';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import { ServiceNotFoundError } from '../timetable/errors';
+import { departsAt } from '../timetable/departure';
 import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
 import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
@@ -14,6 +15,7 @@ import type { IdempotencyRecord, OrderStore } from './order-store';
 import { type OrderView, toView } from './order-schema';
 import { ClaimLostError, type PassengerClaims } from './passenger-claims';
 import type { CreateOrderRequest } from './requests';
+import type { UserLimits } from './user-limits';
 
 export interface OrdersOptions {
   holdTtlSeconds: number;
@@ -49,6 +51,7 @@ export class Orders {
     private readonly timetable: Timetable,
     private readonly ledger: SeatLedger,
     private readonly claims: PassengerClaims,
+    private readonly limits: UserLimits,
     private readonly options: OrdersOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -107,7 +110,9 @@ export class Orders {
           return [
             { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: (existing) => new KeyUsedError(existing && this.store.idempotencyRecordOf(existing)) },
             { item: this.store.putNew(order), onConditionFailed: () => new OrderVersionConflictError(`order ${orderId} exists`) },
-            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now())),
+            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now(), new Date(departsAt(service, service.stops.length - 1)))),
+            // After the record: a retry of an order that exists is answered, never refused for the limit it itself fills.
+            ...this.limits.reserved(userId, this.now()),
           ];
         },
       );
@@ -155,7 +160,7 @@ export class Orders {
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {
-        await this.ledger.confirmHeld(heldSeats(order), [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber))]);
+        await this.ledger.confirmHeld(heldSeats(order), [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber)), this.limits.settled(order.userId)]);
         return paid;
       } catch (error) {
         if (!(error instanceof HoldLostError || error instanceof HoldStateError || error instanceof ClaimLostError)) throw error;
@@ -208,11 +213,13 @@ export class Orders {
    * transaction. A claim another order took after this one lapsed is left to it.
    */
   private async giveBack(order: Order, next: Order): Promise<void> {
+    // In the transaction of the order's versioned write, as every try below: counted once per order, whichever try writes it.
+    const limits = next.status === 'CANCELLED' ? this.limits.cancelled(order.userId, this.now()) : [this.limits.settled(order.userId)];
     try {
-      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...this.claims.releaseAll(order)]);
+      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...this.claims.releaseAll(order), ...limits]);
     } catch (error) {
       if (!(error instanceof ClaimLostError)) throw error;
-      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next)]);
+      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...limits]);
       await this.claims.release(order);
     }
   }
@@ -226,7 +233,10 @@ export class Orders {
   /** Writes an outcome that does not touch the seats (mismatch, replay, refund, duplicate). */
   private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
     if (outcome.order !== current) {
-      await this.store.save(outcome.order);
+      // Leaving RESERVED (a refund for seats lost) frees an unpaid-order slot; an EXPIRED order's expiry already did.
+      // The decrement rides on the order's versioned put, one transaction: only the write that moves the order counts.
+      const leavesReserved = current.status === 'RESERVED' && outcome.order.status !== 'RESERVED';
+      await this.store.save(outcome.order, leavesReserved ? [this.limits.settled(current.userId).item] : []);
       if (outcome.order.status === 'REFUND_REQUIRED') {
         // Seats still held by this order (its passenger was rebooked elsewhere) go back too.
         await this.ledger.release(current.holdId).catch((error: unknown) => {

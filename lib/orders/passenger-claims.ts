@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerKeys } from '../ledger/ledger-keys';
 import type { LinkedWrite } from '../ledger/seat-ledger';
+import { passengerClaimTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { DuplicatePassengerError } from './errors';
 import type { Order } from './order';
 import { maskId, type PassengerData } from './passenger-data';
@@ -33,13 +34,17 @@ export class PassengerClaims {
     private readonly data: PassengerData,
   ) {}
 
-  /** Takes the ID for the order until `lapsesAt` (epoch ms); a live claim of another order refuses it. */
-  claim(serviceId: string, idNumber: string, orderId: string, lapsesAt: number, now: number): LinkedWrite {
+  /**
+   * Takes the ID for the order until `lapsesAt` (epoch ms); a live claim of another order refuses it.
+   * The item expires (`ttl`) a day after `trainArrives`, the service's arrival at its last stop: a
+   * paid claim is kept for good until then, and none of the service's tickets can change after it.
+   */
+  claim(serviceId: string, idNumber: string, orderId: string, lapsesAt: number, now: number, trainArrives: Date): LinkedWrite {
     return {
       item: {
         Put: {
           TableName: this.ledgerTable,
-          Item: { ...this.key(serviceId, idNumber), orderId, lapsesAt },
+          Item: { ...this.key(serviceId, idNumber), orderId, lapsesAt, [TTL_ATTRIBUTE]: passengerClaimTtl(trainArrives) },
           ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
           ExpressionAttributeValues: { ':now': now },
         },

@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { ledgerKeys } from '../../lib/ledger/ledger-keys';
 import type { BenchRow } from './bench-row';
 import { callsBetween, dateInDays, fixed, functionNamed, functionsBetween, percentile, progressLine, runInFlight, startCloudSession, total, type CloudSession } from './cloud-session';
+import { ceilingPerSecond, cpuPerUnit, processCpu } from './process-cpu';
 import { PassengerIds, placeOrder, randomRide, saleTrain, TEN_STOPS, type OrderOutcome } from './sale';
 
 const SECTION = 'hot train (local cloud)';
@@ -12,7 +13,6 @@ const COACHES = 10;
 /** BENCH_BUYERS replaces it on a machine too loaded to serve 2,000 within the time at hand (the figures say how many). */
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 2_000);
 const IN_FLIGHT = 100;
-const USERS = 50;
 const RAW_IN_FLIGHT = 50;
 const RAW_TRANSACTIONS = 1_500;
 /** Transactions first run and not timed, so that the JVM's compiler has warmed up as it has by the sale's end. */
@@ -36,24 +36,34 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
   const session = await startCloudSession();
   try {
     const rows: BenchRow[] = [];
+    const group = session.cloud.processGroup;
+    const rawCpuBefore = processCpu(group);
     const rawRate = await rawTransactionRate(session.db);
+    const rawCpu = cpuPerUnit(rawCpuBefore, processCpu(group), RAW_WARM_UP + RAW_TRANSACTIONS);
     progressLine(`DynamoDB Local: ${fixed(rawRate)} 2-item transactions/s at ${RAW_IN_FLIGHT} in flight`);
     const date = dateInDays(2);
     const serviceId = await session.publish(saleTrain('G9100', date, COACHES));
     // Published now: after the search load the local cloud may still be serving the searches autocannon gave up on.
     const lagServiceId = await session.publish(saleTrain('G9101', dateInDays(3), 1));
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => session.cloud.token(`buyer-${i}`)));
+    // Every buyer a user of their own, as at a real sale: one user may hold only MAX_UNPAID_ORDERS unpaid orders.
+    const tokens: string[] = [];
+    await runInFlight(BUYERS + LAG_SAMPLES, IN_FLIGHT, async (i) => {
+      tokens[i] = await session.cloud.token(`buyer-${i}`);
+    });
 
     const before = await session.metrics();
+    const cpuBefore = processCpu(group);
     const ids = new PassengerIds();
     const outcomes: OrderOutcome[] = [];
     const started = performance.now();
     const latencies = await runInFlight(BUYERS, IN_FLIGHT, async (i) => {
       const passengers = Array.from({ length: 1 + Math.floor(Math.random() * 2) }, () => ids.take());
-      outcomes[i] = await placeOrder(session.cloud.url, tokens[i % USERS] as string, serviceId, randomRide(), passengers);
+      outcomes[i] = await placeOrder(session.cloud.url, tokens[i] as string, serviceId, randomRide(), passengers);
     }, 'buyers answered');
     const seconds = (performance.now() - started) / 1000;
     const after = await session.metrics();
+    // Per order placed; the work of the orders still flowing through the streams afterwards is not in it.
+    const saleCpu = cpuPerUnit(cpuBefore, processCpu(group), outcomes.filter((o) => o.status === 201).length);
 
     const placed = outcomes.filter((o) => o.status === 201);
     const byStatus = countBy(outcomes.map((o) => (o.problem ? `${o.status} ${o.problem}` : String(o.status))));
@@ -79,6 +89,7 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
       row('POST /orders: conflict retries per order (cancelled TransactWriteItems)', `${per(cancelled)} (${cancelled} of ${transactions} transactions cancelled)`),
       row('DynamoDB Local: 2-item TransactWriteItems per second, 50 in flight', fixed(rawRate)),
       row('POST /orders: orders/s ÷ DynamoDB Local transactions/s', fixed(ordersPerSecond / rawRate, 2), '≥ 0.5'),
+      ...cpuRows(saleCpu, rawCpu, rawRate),
       row(
         'POST /orders: waits for an execution environment',
         runner ? `${runner.queued} of ${runner.invocations} invocations waited (${fixed(runner.queuedMs / Math.max(1, runner.queued))} ms each), ${runner.coldStarts} cold starts, peak ${runner.peakRunning} at once` : 'n/a',
@@ -87,13 +98,29 @@ export async function runHotTrainBench(): Promise<BenchRow[]> {
     rows.push(...coachShares(placed));
     rows.push(...(await orFailed('ledger read back: seats sold twice', () => doubleSales(session, serviceId, placed))));
     progressLine('availability lag…');
-    rows.push(...(await orFailed('availability lag after a hold, p50 / p99', () => snapshotLag(session, lagServiceId, tokens[0] as string, ids))));
+    rows.push(...(await orFailed('availability lag after a hold, p50 / p99', () => snapshotLag(session, lagServiceId, tokens.slice(BUYERS), ids))));
     progressLine('searches at 100 connections…');
     rows.push(...(await orFailed('GET /services?from&to&date at 100 connections', () => searchLoad(session.cloud.url, serviceId, date))));
     return rows;
   } finally {
     await session.stop();
   }
+}
+
+/**
+ * Where the CPU went: per order placed, by process (the runner with every
+ * function, DynamoDB Local, the Kinesis emulator), against DynamoDB Local's
+ * CPU per raw transaction; and the orders/s the cores could serve at that CPU
+ * per order if they did nothing else, a ceiling no runner setting can pass.
+ */
+function cpuRows(sale: ReturnType<typeof cpuPerUnit>, raw: ReturnType<typeof cpuPerUnit>, rawRate: number): BenchRow[] {
+  if (!sale || !raw) return [row('POST /orders: CPU ms per order, by process', 'n/a (reads /proc: Linux only)')];
+  const ceiling = ceilingPerSecond(sale.total);
+  return [
+    row('POST /orders: CPU ms per order, by process', `${Object.entries(sale.byKind).map(([kind, ms]) => `${kind} ${fixed(ms, 1)}`).join(', ')}: ${fixed(sale.total, 1)} in all`),
+    row('DynamoDB Local: CPU ms per raw 2-item transaction', `${fixed(raw.byKind['DynamoDB Local'], 1)} (every process: ${fixed(raw.total, 1)})`),
+    row('POST /orders: orders/s the cores allow at that CPU per order (÷ raw transactions/s)', `${fixed(ceiling)} (${fixed(ceiling / rawRate, 2)})`),
+  ];
 }
 
 /** A phase that failed is one row saying why, so that the figures of the others are still printed. */
@@ -240,7 +267,7 @@ async function searchLoad(url: string, serviceId: string, date: string): Promise
  * How long after a 201 from POST /orders the availability of that ride shows
  * one seat fewer, over `LAG_SAMPLES` orders one after another on a train of its own.
  */
-async function snapshotLag(session: CloudSession, serviceId: string, token: string, ids: PassengerIds): Promise<BenchRow[]> {
+async function snapshotLag(session: CloudSession, serviceId: string, tokens: readonly string[], ids: PassengerIds): Promise<BenchRow[]> {
   const ride = { from: 0, to: TEN_STOPS.length - 1 };
   const path = `${session.cloud.url}/services/${serviceId}/availability?from=${TEN_STOPS[ride.from]}&to=${TEN_STOPS[ride.to]}`;
   const available = async () => {
@@ -251,7 +278,7 @@ async function snapshotLag(session: CloudSession, serviceId: string, token: stri
   let gaveUp = 0;
   for (let i = 0; i < LAG_SAMPLES; i++) {
     const shown = await available();
-    const outcome = await placeOrder(session.cloud.url, token, serviceId, ride, [ids.take()]);
+    const outcome = await placeOrder(session.cloud.url, tokens[i] as string, serviceId, ride, [ids.take()]);
     if (outcome.status !== 201) throw new Error(`the snapshot-lag order answered ${outcome.status} ${outcome.problem ?? ''}`);
     const placedAt = performance.now();
     for (;;) {

@@ -2,6 +2,7 @@ import { startEmulators } from '../../infra/local/emulators';
 import { OrderStore } from '../../lib/orders/order-store';
 import { Orders } from '../../lib/orders/orders';
 import { PassengerClaims } from '../../lib/orders/passenger-claims';
+import { UserLimits } from '../../lib/orders/user-limits';
 import { encodeCoach } from '../../lib/ledger/coach-occupancy';
 import type { OccupancyStore } from '../../lib/ledger/occupancy-store';
 import { coachLayouts } from '../../lib/ledger/service-occupancy';
@@ -44,6 +45,8 @@ async function writeSnapshot(store: OccupancyStore, service: Service, fill: numb
   return bytes;
 }
 const SAMPLES = 40;
+/** The deployed defaults: each sample is a user of its own, so the limits cost their round trip's items and never refuse. */
+const BENCH_LIMITS = { maxUnpaidOrders: 2, maxCancellationsPerDay: 3 };
 
 /**
  * DynamoDB round trips and consumed capacity per order operation, counted from
@@ -58,7 +61,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
     // One warm container: the service definition and a snapshot (500 ms) cached, as the function builds them.
     const { ledger, timetable, project } = seatSystem(db, tables, { snapshotMaxAgeMs: 500 });
     const data = testPassengerData();
-    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), timetable, ledger, new PassengerClaims(db, tables.ledgerTable, data), { holdTtlSeconds: 900 });
+    const orders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), timetable, ledger, new PassengerClaims(db, tables.ledgerTable, data), new UserLimits(resources.tableName('OrdersTable'), BENCH_LIMITS), { holdTtlSeconds: 900 });
     const train = benchTrain('G8001');
     const { serviceId } = await timetable.publish(train);
     await project(serviceId);
@@ -90,7 +93,7 @@ export async function runOrdersBench(): Promise<BenchRow[]> {
 
     // Every container cold: the worst case of a sale's first second.
     const cold = seatSystem(db, tables);
-    const coldOrders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), cold.timetable, cold.ledger, new PassengerClaims(db, tables.ledgerTable, data), { holdTtlSeconds: 900 });
+    const coldOrders = new Orders(new OrderStore(db, resources.tableName('OrdersTable'), data), cold.timetable, cold.ledger, new PassengerClaims(db, tables.ledgerTable, data), new UserLimits(resources.tableName('OrdersTable'), BENCH_LIMITS), { holdTtlSeconds: 900 });
     await cold.timetable.service(serviceId);
     rows.push(
       await measure('POST /orders, one passenger, snapshot never cached', (i) =>

@@ -6,7 +6,6 @@ import type { BenchRow } from './bench-row';
 
 const SECTION = 'tickets (local cloud)';
 const ORDERS = 200;
-const USERS = 40;
 const RESERVE_CONCURRENCY = 10;
 const POLL_CONCURRENCY = 8;
 const POLL_INTERVAL_MS = 200;
@@ -34,7 +33,8 @@ export async function runTicketsBench(): Promise<BenchRow[]> {
   try {
     const call = caller(cloud);
     const admin = await cloud.token('bench-ops', true);
-    const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => cloud.token(`bench-user-${i}`)));
+    // A user per order: all are reserved before any is paid, and one user may hold only MAX_UNPAID_ORDERS unpaid orders.
+    const tokens = await Promise.all(Array.from({ length: ORDERS }, (_, i) => cloud.token(`bench-user-${i}`)));
 
     // Five coaches of 10 rows × A B C D F: 250 second-class seats.
     const service = smallService({ rows: 10 });
@@ -46,7 +46,7 @@ export async function runTicketsBench(): Promise<BenchRow[]> {
 
     const orders: BenchOrder[] = new Array(ORDERS);
     await pool(ORDERS, RESERVE_CONCURRENCY, async (i) => {
-      const token = tokens[i % USERS] as string;
+      const token = tokens[i] as string;
       const reserved = await call('POST', '/orders', {
         token,
         headers: { 'idempotency-key': randomUUID() },

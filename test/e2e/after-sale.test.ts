@@ -110,7 +110,8 @@ let leaving: { serviceId: string; orderId: string; departsAt: number };
 let lapsed: { serviceId: string; orderId: string; reservedAt: number };
 
 beforeAll(async () => {
-  cloud = await startLocalCloudProcess({ HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), LOCAL_QUEUE_VISIBILITY_SECONDS: '1' }, { seed: false });
+  // Alice keeps a few orders unpaid on purpose (the late payment, the refusals): the per-user limit is not under test here.
+  cloud = await startLocalCloudProcess({ HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), LOCAL_QUEUE_VISIBILITY_SECONDS: '1', MAX_UNPAID_ORDERS: '20' }, { seed: false });
   [admin, alice, bob] = await Promise.all([cloud.token('ops', true), cloud.token('alice'), cloud.token('bob')]);
 
   // Far enough ahead to be ticketed first on a busy machine, near enough to leave while the other tests run.

@@ -169,7 +169,11 @@ describe('Web console: traveller', () => {
     for (let i = 0; i < 11; i++) {
       const order = await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } });
       expect(order.status).toBe(201);
+      // Paid, so the next order is not past the unpaid orders one user may keep.
+      expect((await call('POST', '/_local/pay', { body: { orderId: order.body.orderId } })).status).toBe(200);
     }
+    // Every order in the read model first (each payment and ticket is one more event for it to follow).
+    await eventually(async () => expect((await call('GET', '/orders?limit=20', { token })).body.orders).toHaveLength(11), 60_000, 1_000);
     const { context, page } = await newPage();
     await page.goto(`${cloud.url}/my-orders`);
     await signInOnPage(page, 'han-meimei');

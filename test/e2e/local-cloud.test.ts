@@ -16,7 +16,8 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 }
 
 describe('Local cloud: npm start -- --memory', () => {
-  const cloud = useLocalCloud();
+  // Metered, as the benches run it: GET /_local/metrics counts each call by the function that made it.
+  const cloud = useLocalCloud({ LOCAL_METER: '1' });
 
   it('answers /healthz', async () => {
     // Act
@@ -32,6 +33,19 @@ describe('Local cloud: npm start -- --memory', () => {
 
     // Assess
     expect(response).toMatchObject({ status: 200, body: { status: 'ready', checks: { dynamodb: 'ok', kinesis: 'ok', sqs: 'ok' } } });
+  });
+
+  it('meters the calls of each function under its logical id, without the SDK warning about an app id over 50 characters', async () => {
+    // Arrange: the readiness check calls DynamoDB, Kinesis and SQS from its function
+    await call(`${cloud().url}/readyz`);
+
+    // Act
+    const response = await call(`${cloud().url}/_local/metrics`);
+
+    // Assess
+    const calls = (response.body as { calls: Record<string, Record<string, unknown>> }).calls;
+    expect(Object.keys(calls.dynamodb ?? {})).toContainEqual(expect.stringMatching(/^ApiReadyzFunction[0-9A-F]{8}$/));
+    expect(cloud().output()).not.toContain('userAgentAppId exceeds the maximum length');
   });
 
   it('serves its OpenAPI 3.1 document at /openapi.json, listing /orders, with itself as the server', async () => {

@@ -16,7 +16,13 @@ let passengers = 0;
 
 beforeAll(async () => {
   cloud = await startLocalCloudProcess({ HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), PAYMENT_WEBHOOK_SECRET: SECRET, LOCAL_SCHEDULE_SECONDS: '2' });
-  [admin, alice, bob] = await Promise.all([cloud.token('ops', true), cloud.token('alice'), cloud.token('bob')]);
+  admin = await cloud.token('ops', true);
+});
+
+// Users of each test alone: a user's unpaid orders and cancellations count across tests (2 and 3 a day at most).
+beforeEach(async () => {
+  const run = randomUUID();
+  [alice, bob] = await Promise.all([cloud.token(`alice-${run}`), cloud.token(`bob-${run}`)]);
 });
 
 afterAll(async () => {
@@ -152,7 +158,12 @@ describe('HTTP API: orders and payments on the local cloud', () => {
     const carol = await cloud.token(`carol-${randomUUID()}`);
     const serviceId = await publish();
     const made = [];
-    for (let i = 0; i < 3; i++) made.push((await reserve(carol, serviceId)).body.orderId);
+    for (let i = 0; i < 3; i++) {
+      const { orderId, amount } = (await reserve(carol, serviceId)).body;
+      // Paid, so the next order is not past the unpaid orders one user may keep.
+      expect((await pay(orderId, amount)).status).toBe(200);
+      made.push(orderId);
+    }
 
     await eventually(async () => expect((await call('GET', '/orders?limit=3', { token: carol })).body.orders).toHaveLength(3), 20_000);
     const first = await call('GET', '/orders?limit=2', { token: carol });
@@ -160,6 +171,30 @@ describe('HTTP API: orders and payments on the local cloud', () => {
 
     expect([...first.body.orders, ...second.body.orders].map((o: { orderId: string }) => o.orderId)).toEqual(made.reverse());
     expect(second.body.nextCursor).toBeUndefined();
+  });
+
+  it('answers 429 limit-reached past the unpaid orders a user may keep, takes orders again after a cancel, and none after the day\'s third cancel', async () => {
+    const serviceId = await publish(2);
+    const cancel = (orderId: string) => call('POST', `/orders/${orderId}/cancel`, { token: alice });
+    const first = (await reserve(alice, serviceId)).body.orderId;
+    const second = (await reserve(alice, serviceId)).body.orderId;
+
+    const refused = await reserve(alice, serviceId);
+    expect(refused).toMatchObject({ status: 429, body: { type: '/problems/limit-reached', status: 429, detail: expect.stringContaining('2 unpaid orders') } });
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(await reserve(bob, serviceId)).toMatchObject({ status: 201 });
+
+    expect((await cancel(first)).status).toBe(200);
+    const third = await reserve(alice, serviceId);
+    expect(third).toMatchObject({ status: 201 });
+    expect((await cancel(second)).status).toBe(200);
+    expect((await cancel(third.body.orderId)).status).toBe(200);
+
+    const barred = await reserve(alice, serviceId);
+    expect(barred).toMatchObject({ status: 429, body: { type: '/problems/limit-reached', detail: expect.stringContaining('cancelled 3 orders today') } });
+    expect(barred.headers.get('content-type')).toBe('application/problem+json');
+    // Nothing held for the refused orders: 10 seats, bob's one taken.
+    await eventuallyFree(serviceId, 9);
   });
 
   it('frees the seats of an unpaid order at expiresAt, expires it in the sweep, and asks for a refund of a payment after resale', async () => {

@@ -9,6 +9,8 @@ import { parseClientEnvironment } from '../../infra/local/local-settings';
  */
 export interface LocalCloudProcess {
   url: string;
+  /** Its process group: the runner and every emulator it started (the benches read their CPU time). */
+  processGroup: number;
   /** A bearer token from POST /_local/token. */
   token(sub: string, admin?: boolean): Promise<string>;
   /**
@@ -80,6 +82,7 @@ export async function startLocalCloudProcess(env: Record<string, string> = {}, o
 
   return {
     url,
+    processGroup: child.pid as number,
     output: () => output,
     env: () => ({ ...clientEnv }),
     stop,

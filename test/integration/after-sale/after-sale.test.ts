@@ -3,10 +3,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AfterSale } from '../../../lib/after-sale/after-sale';
 import { SoldOutError } from '../../../lib/ledger/errors';
 import { SoldSeats } from '../../../lib/ledger/sold-seats';
-import { InvalidStateError } from '../../../lib/orders/errors';
+import { InvalidStateError, LimitReachedError } from '../../../lib/orders/errors';
 import { OrderStore } from '../../../lib/orders/order-store';
 import { Orders } from '../../../lib/orders/orders';
 import { PassengerClaims } from '../../../lib/orders/passenger-claims';
+import { UserLimits } from '../../../lib/orders/user-limits';
 import { TicketIssuer } from '../../../lib/tickets/issuer';
 import { serviceIdOf } from '../../../lib/timetable/service';
 import { useEmulators } from '../../helpers/emulators';
@@ -34,16 +35,18 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 });
 
-function system() {
+function system(maxUnpaidOrders = 100) {
   const seats = seatSystem(db, tables);
   const store = new OrderStore(db, ordersTable, passengerData);
   const claims = new PassengerClaims(db, tables.ledgerTable, passengerData);
   const soldSeats = new SoldSeats(db, tables.ledgerTable);
+  // Generous: these tests are about seats, not the per-user limits (every order here is alice's).
+  const limits = new UserLimits(ordersTable, { maxUnpaidOrders, maxCancellationsPerDay: 100 });
   return {
     ...seats,
     store,
-    orders: new Orders(store, seats.timetable, seats.ledger, claims, { holdTtlSeconds: 1800 }),
-    afterSale: new AfterSale(store, seats.timetable, seats.ledger, soldSeats, claims, { holdTtlSeconds: 1800 }),
+    orders: new Orders(store, seats.timetable, seats.ledger, claims, limits, { holdTtlSeconds: 1800 }),
+    afterSale: new AfterSale(store, seats.timetable, seats.ledger, soldSeats, claims, limits, { holdTtlSeconds: 1800 }),
     issuer: new TicketIssuer(store, { soldSeats }),
   };
 }
@@ -131,6 +134,22 @@ describe('Class: AfterSale', () => {
       expect((await store.get(order.orderId))?.tickets?.[0]).toMatchObject({ status: 'CHANGED', changedTo: { orderId: changed.orderId } });
       expect(await free(from)).toBe(10);
       expect(await free(to)).toBe(9);
+    });
+
+    it("counts a change's new order as an unpaid order: at the maximum, 429 limit-reached and nothing held", async () => {
+      const from = await train();
+      const to = await train({ fare: 60_000 });
+      const { order } = await ticketedOrder(from);
+      const user = `limited-${order.orderId}`;
+      const { store } = system();
+      await store.save({ ...order, userId: user, version: order.version + 1 });
+      const limited = system(1);
+      await limited.orders.reserve(user, key(), { serviceId: to, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] });
+
+      await expect(limited.afterSale.change(user, order.orderId, key(), { ticketNo: order.tickets?.[0]?.ticketNo as string, serviceId: to, seatClass: 'second' })).rejects.toThrow(LimitReachedError);
+
+      expect(await free(to)).toBe(9);
+      expect((await store.get(order.orderId))?.tickets?.[0]?.pendingChange).toBeUndefined();
     });
 
     it('writes nothing when the new train is full', async () => {

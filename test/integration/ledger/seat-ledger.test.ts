@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { HoldIdConflictError, HoldLostError, HoldStateError, SoldOutError } from '../../../lib/ledger/errors';
 import type { HoldRecord } from '../../../lib/ledger/hold';
@@ -187,6 +187,30 @@ describe('Class: SeatLedger', () => {
 
       expect(await availableSeats(serviceId)).toBe(5);
       await expect(inventory.confirm(hold.holdId)).rejects.toBeInstanceOf(HoldStateError);
+    });
+
+    it('leaves a released hold record to expire a day after its release, in both ways of releasing, and a confirmed one for good', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A', 'B', 'C'] }));
+      const { inventory } = system();
+      const released = await inventory.hold(holdInput(serviceId));
+      const retaken = await inventory.hold(holdInput(serviceId, { ttlSeconds: 60 }));
+      const confirmed = await inventory.hold(holdInput(serviceId));
+      clock += 61_000;
+      await inventory.hold(holdInput(serviceId, { from: 'TXP', to: 'JGK' }));
+      const record = async (holdId: string) => (await db.send(new GetCommand({ TableName: tables.ledgerTable, Key: ledgerKeys.hold(holdId), ConsistentRead: true }))).Item;
+
+      await inventory.release(released.holdId);
+      const { lost } = await inventory.release(retaken.holdId);
+      await inventory.confirm(confirmed.holdId);
+
+      const aDayOn = Math.floor(clock / 1000) + 86_400;
+      expect(await record(released.holdId)).toMatchObject({ status: 'RELEASED', ttl: aDayOn });
+      // Its seat was another hold's by then: released seat by seat, the record marked apart.
+      expect(lost).toEqual(retaken.seats);
+      expect(await record(retaken.holdId)).toMatchObject({ status: 'RELEASED', ttl: aDayOn });
+      expect(await record(confirmed.holdId)).not.toHaveProperty('ttl');
+      await expect(inventory.confirm(released.holdId)).rejects.toBeInstanceOf(HoldStateError);
+      expect(await system().ledger.findHold(released.holdId)).not.toHaveProperty('ttl');
     });
 
     it('refuses to release a confirmed hold', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConcurrencyConfigurationError, LambdaRuntime, type FunctionMetrics, type LambdaFunctionDefinition } from '../../../infra/local/lambda-runtime';
@@ -124,6 +124,20 @@ describe('Class: LambdaRuntime', () => {
       await eventually(() => expect(metricsOf(runtime, 'Fn').logBytes).toBe(100), WAIT_MS, POLL_MS);
     });
 
+    it('counts busy environments against the bound, not idle ones: a warm environment of every function leaves the bound to the busy', async () => {
+      const runtime = runtimeOf([definition('A'), definition('B'), definition('C')], { maxConcurrency: 2 });
+      await runtime.initialize();
+      const { path, open } = gate();
+
+      const results = invokeMany(runtime, 'A', 2, { gate: path });
+      await eventually(() => expect(metricsOf(runtime, 'A').running).toBe(2), WAIT_MS, POLL_MS);
+
+      // Each function keeps its warm environment; A runs two at once, the bound.
+      expect(runtime.metrics().map(({ name, environments }) => [name, environments])).toEqual([['A', 2], ['B', 1], ['C', 1]]);
+      open();
+      await results;
+    });
+
     it('shuts an environment down once it has been idle for the idle timeout', async () => {
       const runtime = runtimeOf([definition('Fn')], { maxConcurrency: 4, idleTimeoutMs: 100 });
 
@@ -135,8 +149,8 @@ describe('Class: LambdaRuntime', () => {
       expect(metricsOf(runtime, 'Fn')).toMatchObject({ coldStarts: 2, environments: 1 });
     });
 
-    it('makes room for another function by shutting down the longest-idle environment', async () => {
-      const runtime = runtimeOf([definition('A'), definition('B')], { maxConcurrency: 2 });
+    it('makes room in memory for another function by shutting down the longest-idle environment', async () => {
+      const runtime = runtimeOf([definition('A'), definition('B')], { maxConcurrency: 2, maxEnvironments: 2 });
       const { path, open } = gate();
       await runtime.invoke('A', {});
 
@@ -161,9 +175,11 @@ describe('Class: LambdaRuntime', () => {
       const occasional = runtime.invoke('Occasional', {});
 
       first.open();
+      // Served while three invocations of Flooded that came first still wait for the slot it took.
       await occasional;
 
-      expect(metricsOf(runtime, 'Flooded')).toMatchObject({ invocations: 2, running: 1 });
+      expect(metricsOf(runtime, 'Occasional')).toMatchObject({ invocations: 1 });
+      expect(metricsOf(runtime, 'Flooded').running).toBeLessThanOrEqual(2);
       rest.open();
       await Promise.all(flooded);
     });
@@ -185,6 +201,47 @@ describe('Class: LambdaRuntime', () => {
 
       expect(distinct(await reserved)).toBe(1);
       expect(distinct(await others)).toBe(2);
+    });
+  });
+
+  describe('Option: cpuProfileDir', () => {
+    it('has every environment write a V8 CPU profile of its function when it ends', async () => {
+      // Arrange
+      const profiles = mkdtempSync(join(tmpdir(), 'lambda-profiles-'));
+      try {
+        const runtime = new LambdaRuntime([definition('Profiled')], { cpuProfileDir: profiles });
+        await runtime.invoke('Profiled', {});
+
+        // Act
+        await runtime.stop();
+
+        // Assess
+        const written = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+        expect(written).toHaveLength(1);
+        const profile = JSON.parse(readFileSync(join(profiles, written[0] as string), 'utf8')) as { nodes: Array<{ callFrame: { url: string } }> };
+        expect(profile.nodes.some((node) => node.callFrame.url.endsWith(join(codeDir, 'index.js')))).toBe(true);
+      } finally {
+        rmSync(profiles, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('Option: compileCacheDir', () => {
+    it('keeps V8’s compiled code of the bundle there for the next cold start', async () => {
+      // Arrange
+      const cache = mkdtempSync(join(tmpdir(), 'lambda-compile-cache-'));
+      try {
+        const runtime = new LambdaRuntime([definition('Cached')], { compileCacheDir: cache });
+
+        // Act
+        await runtime.invoke('Cached', {});
+        await runtime.stop();
+
+        // Assess
+        expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
     });
   });
 

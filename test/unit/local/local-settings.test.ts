@@ -61,7 +61,7 @@ describe('Function: localCloudSettings', () => {
 
   it.each(['0', '-4', '2.5', 'many', '1001'])('refuses LOCAL_MAX_CONCURRENCY=%s', (value) => {
     expect(() => localCloudSettings([], { LOCAL_MAX_CONCURRENCY: value }, DATA)).toThrow(
-      `LOCAL_MAX_CONCURRENCY must be a whole number of execution environments from 1 to 1000, got ${value}`,
+      `LOCAL_MAX_CONCURRENCY must be a whole number of concurrent invocations from 1 to 1000, got ${value}`,
     );
   });
 
@@ -70,6 +70,11 @@ describe('Function: localCloudSettings', () => {
     expect(localCloudSettings([], { LOCAL_METER: 'true' }, DATA).meter).toBe(true);
     expect(localCloudSettings([], { LOCAL_METER: '0' }, DATA).meter).toBe(false);
     expect(() => localCloudSettings([], { LOCAL_METER: 'yes' }, DATA)).toThrow('LOCAL_METER must be one of 0, 1, false, true, got yes');
+  });
+
+  it('reads LOCAL_CPU_PROFILE_DIR, where the execution environments write CPU profiles; none by default', () => {
+    expect(localCloudSettings([], { LOCAL_CPU_PROFILE_DIR: '/tmp/profiles' }, DATA).cpuProfileDir).toBe('/tmp/profiles');
+    expect(localCloudSettings([], {}, DATA).cpuProfileDir).toBeUndefined();
   });
 
   it('keeps no data with --memory, seeds nothing with --no-seed, and refuses other options', () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callerOf, capacityOf, MeteringProxy, operationOf } from '../../../infra/local/metering-proxy';
+import { callerAliases, callerOf, capacityOf, MeteringProxy, operationOf } from '../../../infra/local/metering-proxy';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -103,5 +103,23 @@ describe('Function: capacityOf', () => {
     expect(capacityOf('Query', Buffer.from('{"ConsumedCapacity":{"CapacityUnits":0.5}}'))).toEqual({ read: 0.5, write: 0 });
     expect(capacityOf('PutItem', Buffer.from('{"ConsumedCapacity":{"CapacityUnits":1}}'))).toEqual({ read: 0, write: 1 });
     expect(capacityOf('Query', Buffer.from('not json'))).toEqual({ read: 0, write: 0 });
+  });
+});
+
+describe('Function: callerAliases', () => {
+  it('gives each function a short app id that fits the SDK’s 50 characters with Powertools’ suffix, and maps it back', () => {
+    // Arrange
+    const ids = ['OccupancyWorkersRefreshOccupancyFunctionAC04D521', 'ApiCreateOrderFunctionD4E503BA'];
+    const powertoolsSuffix = '/PT/NO-OP/2.35.0/PTEnv/AWS_Lambda_nodejs22.x';
+
+    // Act
+    const callers = callerAliases(ids);
+
+    // Assess
+    for (const id of ids) {
+      expect(`${callers.aliasOf(id)}${powertoolsSuffix}`.length).toBeLessThanOrEqual(50);
+      expect(callers.nameOf(callers.aliasOf(id))).toBe(id);
+    }
+    expect(callers.nameOf('local-cloud')).toBe('local-cloud');
   });
 });

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Order } from '../../../../lib/orders';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, ORDER_ID, orderItem, orderKey, ORDERS_TABLE, setOrderEnv } from './order-items';
+import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, ORDER_ID, orderItem, orderKey, ORDERS_TABLE, setOrderEnv, cancellationCountUp, unpaidCountDown } from './order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
@@ -28,7 +28,7 @@ const writes = () => db.calls().filter((c) => !(c.args[0] instanceof GetCommand)
 describe('Function: cancel-order', () => {
   afterEach(() => db.reset());
 
-  it('cancels a RESERVED order: the order, its seat, its hold and its passenger claim change in one transaction', async () => {
+  it('cancels a RESERVED order: the order, its seat, its hold, its passenger claim and the traveller\'s counts change in one transaction', async () => {
     // Prepare
     given(anOrder());
     db.on(TransactWriteCommand).resolves({});
@@ -43,9 +43,20 @@ describe('Function: cancel-order', () => {
     const items = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
     expect(items).toMatchObject([
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, UpdateExpression: expect.stringMatching(/^REMOVE /), ExpressionAttributeValues: { ':hold': ORDER_ID } } },
-      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':from': 'HELD', ':to': 'RELEASED' } } },
+      {
+        Update: {
+          TableName: LEDGER_TABLE,
+          Key: holdKey(ORDER_ID),
+          // The released hold's record expires a day on.
+          UpdateExpression: 'SET #status = :to, #ttl = :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':from': 'HELD', ':to': 'RELEASED', ':ttl': expect.any(Number) },
+        },
+      },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey(ORDER_ID), status: 'CANCELLED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
       { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': ORDER_ID } } },
+      unpaidCountDown(),
+      cancellationCountUp(),
     ]);
   });
 
@@ -64,10 +75,10 @@ describe('Function: cancel-order', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it('still cancels when another order has taken the passenger claim since: that claim is left alone', async () => {
+  it('still cancels when another order has taken the passenger claim since: that claim is left alone, the counts change once', async () => {
     // Prepare
     given(anOrder());
-    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(3, 4)).resolves({});
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(3, 6)).resolves({});
     db.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
@@ -81,7 +92,10 @@ describe('Function: cancel-order', () => {
       { Update: { Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' } } },
       { Update: { Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { Item: { status: 'CANCELLED', version: 2 } } },
+      unpaidCountDown(),
+      cancellationCountUp(),
     ]);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(2);
     expect(db.commandCalls(DeleteCommand).map((c) => c.args[0].input)).toEqual([expect.objectContaining({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' })]);
   });
 

@@ -19,6 +19,10 @@ const IDEMPOTENCY_KEY = '5c0a4f7e-2b9d-4e31-8a6c-0d1f2e3b4a59';
 const HAN_MEIMEI = { name: 'Han Meimei', idNumber: '11010519491231002x' };
 const SERVICE_KEY = { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' };
 const IDEMPOTENCY_ITEM_KEY = { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' };
+/** One seat, the hold, the idempotency record, the order, one claim, the unpaid count and today's cancellations. */
+const ONE_PASSENGER_ITEMS = 7;
+const UNPAID_COUNT_AT = 5;
+const CANCELLATIONS_AT = 6;
 
 /**
  * G1 open for sale; the occupancy snapshot and the ledger agree that coach 02's
@@ -119,7 +123,7 @@ describe('Function: create-order', () => {
     expect(schemaIssues(orderResponseSchema, body)).toEqual([]);
   });
 
-  it('holds the seat, records the hold, the idempotency key, the order and the passenger claim in one transaction', async () => {
+  it('holds the seat, records the hold, the idempotency key, the order and the passenger claim, and counts the unpaid order, in one transaction', async () => {
     // Prepare
     givenOpenService();
     db.on(TransactWriteCommand).resolves({});
@@ -167,11 +171,64 @@ describe('Function: create-order', () => {
       {
         Put: {
           TableName: LEDGER_TABLE,
-          Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId, lapsesAt: Date.parse(body.expiresAt as string) },
+          // Expires a day after G1 reaches Shanghai Hongqiao at 13:28 Beijing time.
+          Item: { ...claimKey('G1_2026-12-01', LI_LEI.idNumber), orderId, lapsesAt: Date.parse(body.expiresAt as string), ttl: Date.parse('2026-12-02T13:28:00+08:00') / 1000 },
           ConditionExpression: 'attribute_not_exists(pk) OR lapsesAt <= :now',
         },
       },
+      {
+        Update: {
+          TableName: ORDERS_TABLE,
+          Key: { pk: `USER#${TRAVELLER}`, sk: 'LIMITS' },
+          UpdateExpression: 'ADD unpaid :one',
+          ConditionExpression: 'attribute_not_exists(unpaid) OR unpaid < :max',
+          ExpressionAttributeValues: { ':one': 1, ':max': 2 },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: ORDERS_TABLE,
+          // The day in Beijing time (UTC+8) of the moment the order was made.
+          Key: { pk: `USER#${TRAVELLER}`, sk: `CANCELS#${new Date(Date.parse(body.createdAt as string) + 8 * 3600_000).toISOString().slice(0, 10)}` },
+          ConditionExpression: 'attribute_not_exists(cancels) OR cancels < :max',
+          ExpressionAttributeValues: { ':max': 3 },
+        },
+      },
     ]);
+  });
+
+  it.each([
+    ['the most unpaid orders at once', UNPAID_COUNT_AT, 'you already have 2 unpaid orders'],
+    ['the most cancellations today', CANCELLATIONS_AT, 'you cancelled 3 orders today'],
+  ])('answers 429 limit-reached, nothing held, when the traveller has %s', async (_limit, failed, detail) => {
+    // Prepare
+    givenOpenService();
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(failed, ONE_PASSENGER_ITEMS));
+
+    // Act
+    const { status, headers, body } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(429);
+    expect(headers['content-type']).toBe('application/problem+json');
+    expect(body).toMatchObject({ type: '/problems/limit-reached', status: 429 });
+    expect(body.detail).toContain(detail);
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('answers a retry of an order already made with that order, not 429, when that order filled the limit', async () => {
+    // Prepare
+    const record = await storedIdempotencyRecord();
+    givenOpenService();
+    db.on(TransactWriteCommand).rejects(conditionFailedAt([2, UNPAID_COUNT_AT], ONE_PASSENGER_ITEMS, record));
+
+    // Act
+    const { status, headers, body } = await call(createOrder());
+
+    // Assess
+    expect(status).toBe(201);
+    expect(headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    expect(body).toEqual(record.response);
   });
 
   it('writes no ID number anywhere: claims under a keyed hash, the order with the ID sealed and masked', async () => {
@@ -204,7 +261,7 @@ describe('Function: create-order', () => {
     expect(body).toMatchObject({ amount: 2 * 55300, seats: [{ passengerName: 'Li Lei' }, { passengerName: 'Han Meimei' }] });
     const claims = transactItems().filter((item) => String(item.Put?.Item?.pk).startsWith('CLAIM#'));
     expect(claims.map((item) => item.Put?.Item?.pk)).toEqual([claimKey('G1_2026-12-01', '110101199003070011').pk, claimKey('G1_2026-12-01', '11010519491231002X').pk]);
-    expect(transactItems().filter((item) => item.Update)).toHaveLength(2);
+    expect(transactItems().filter((item) => item.Update?.TableName === LEDGER_TABLE)).toHaveLength(2);
   });
 
   it('on a warm container, reads the train once from the occupancy snapshot and writes once: one Query, one TransactWriteItems, no GetItem', async () => {
@@ -285,7 +342,7 @@ describe('Function: create-order', () => {
     const record = await storedIdempotencyRecord();
     givenOpenService();
     db.on(GetCommand, { Key: IDEMPOTENCY_ITEM_KEY }).resolves({ Item: record });
-    db.on(TransactWriteCommand).rejects(conditionFailedAt(2, 5));
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(2, ONE_PASSENGER_ITEMS));
 
     // Act
     const { status, headers, body } = await call(createOrder());
@@ -367,7 +424,7 @@ describe('Function: create-order', () => {
   it('answers 409 duplicate-passenger without revealing the full ID number when the claim on that ID fails', async () => {
     // Prepare
     givenOpenService();
-    db.on(TransactWriteCommand).rejects(conditionFailedAt(4, 5));
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(4, ONE_PASSENGER_ITEMS));
 
     // Act
     const { status, body } = await call(createOrder());

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Order } from '../../../../lib/orders';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, orderItem, orderKey, ORDERS_TABLE, setOrderEnv } from './order-items';
+import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, orderItem, orderKey, ORDERS_TABLE, setOrderEnv, unpaidCountDown } from './order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
@@ -47,7 +47,7 @@ describe('Function: expire-orders', () => {
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('expires an overdue order: the order, its seat, its hold and its passenger claim change in one transaction, with no read of the hold', async () => {
+  it('expires an overdue order: the order, its seat, its hold, its passenger claim and the unpaid count change in one transaction, with no read of the hold', async () => {
     // Prepare
     const order = overdueOrder('ord-overdue');
     givenOverdue('RESERVED#5', [order]);
@@ -64,6 +64,8 @@ describe('Function: expire-orders', () => {
       { Update: { TableName: LEDGER_TABLE, Key: holdKey('ord-overdue'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { TableName: ORDERS_TABLE, Item: { ...orderKey('ord-overdue'), status: 'EXPIRED', version: 2 }, ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 1 } } },
       { Delete: { TableName: LEDGER_TABLE, Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order', ExpressionAttributeValues: { ':order': 'ord-overdue' } } },
+      // Not a cancellation: an expiry frees the slot and counts nothing against the day.
+      unpaidCountDown(),
     ]);
     expect(db.commandCalls(GetCommand)).toHaveLength(0);
     expect(db.commandCalls(DeleteCommand)).toHaveLength(0);
@@ -73,7 +75,7 @@ describe('Function: expire-orders', () => {
     // Prepare
     const order = overdueOrder('ord-seat-retaken');
     givenOverdue('RESERVED#7', [order]);
-    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 4)).resolves({});
+    db.on(TransactWriteCommand).rejectsOnce(conditionFailedAt(0, 5)).resolves({});
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
@@ -87,6 +89,7 @@ describe('Function: expire-orders', () => {
       { Update: { Key: holdKey('ord-seat-retaken'), ExpressionAttributeValues: { ':to': 'RELEASED' } } },
       { Put: { Item: { status: 'EXPIRED', version: 2 } } },
       { Delete: { Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' } },
+      unpaidCountDown(),
     ]);
   });
 
@@ -97,7 +100,7 @@ describe('Function: expire-orders', () => {
     givenOverdue('RESERVED#2', [paidMeanwhile, abandoned]);
     db.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
       const orderPut = input.TransactItems?.find((item) => item.Put?.TableName === ORDERS_TABLE)?.Put;
-      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 4);
+      if (orderPut?.Item?.orderId === paidMeanwhile.orderId) throw conditionFailedAt(2, 5);
       return {};
     });
 

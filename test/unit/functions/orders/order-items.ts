@@ -104,22 +104,38 @@ export function holdItem(order: Order, status: 'HELD' | 'CONFIRMED' | 'RELEASED'
   };
 }
 
+/** One fewer unpaid order of `userId` (the traveller's unless given): what every way out of RESERVED writes with the order. */
+export const unpaidCountDown = (userId = TRAVELLER) => ({
+  Update: { TableName: ORDERS_TABLE, Key: { pk: `USER#${userId}`, sk: 'LIMITS' }, UpdateExpression: 'ADD unpaid :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } },
+});
+
+/** One more cancellation of the traveller on a Beijing-time day, kept (ttl) for two days. */
+export const cancellationCountUp = () => ({
+  Update: {
+    TableName: ORDERS_TABLE,
+    Key: { pk: `USER#${TRAVELLER}`, sk: expect.stringMatching(/^CANCELS#\d{4}-\d{2}-\d{2}$/) },
+    UpdateExpression: 'ADD cancels :one SET #ttl = :ttl',
+    ExpressionAttributeValues: { ':one': 1, ':ttl': expect.any(Number) },
+  },
+});
+
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 export const holdKey = (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' });
 /** A claim is keyed by HMAC-SHA256 of the ID number, never the number. */
 export const claimKey = (serviceId: string, idNumber: string) => ({ pk: `CLAIM#${serviceId}#${createHmac('sha256', ID_HASH_KEY).update(idNumber).digest('hex')}`, sk: 'CLAIM' });
 
 /**
- * DynamoDB cancelling a transaction because the condition of item `failed` was
- * false. `existing` is the item that stood in the way, as DynamoDB hands it back
+ * DynamoDB cancelling a transaction because the condition of item `failed` (or of
+ * each of several) was false. `existing` is the item that stood in the way, as DynamoDB hands it back
  * (marshalled) to a write asking for ReturnValuesOnConditionCheckFailure ALL_OLD.
  */
-export function conditionFailedAt(failed: number, items: number, existing?: Record<string, unknown>): TransactionCanceledException {
+export function conditionFailedAt(failed: number | readonly number[], items: number, existing?: Record<string, unknown>): TransactionCanceledException {
+  const failedItems = typeof failed === 'number' ? [failed] : failed;
   return new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
     $metadata: {},
     CancellationReasons: Array.from({ length: items }, (_, i) =>
-      i === failed ? { Code: 'ConditionalCheckFailed', ...(existing ? { Item: marshall(existing, { removeUndefinedValues: true }) } : {}) } : { Code: 'None' },
+      failedItems.includes(i) ? { Code: 'ConditionalCheckFailed', ...(existing ? { Item: marshall(existing, { removeUndefinedValues: true }) } : {}) } : { Code: 'None' },
     ),
   });
 }

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type Order, signPayment } from '../../../../lib/orders';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
-import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, ORDER_ID, orderItem, orderKey, ORDERS_TABLE, setOrderEnv, WEBHOOK_SECRET } from '../orders/order-items';
+import { anOrder, claimKey, conditionFailedAt, holdItem, holdKey, LEDGER_TABLE, LI_LEI, ORDER_ID, orderItem, orderKey, ORDERS_TABLE, setOrderEnv, unpaidCountDown, WEBHOOK_SECRET } from '../orders/order-items';
 
 setOrderEnv();
 const db = mockClient(DynamoDBDocumentClient);
@@ -38,7 +38,7 @@ const writes = () => db.calls().filter((c) => !(c.args[0] instanceof GetCommand)
 describe('Function: payment-callback', () => {
   afterEach(() => db.reset());
 
-  it('marks a RESERVED order PAID and sells its seat in one transaction with the order written on its version', async () => {
+  it('marks a RESERVED order PAID, sells its seat and frees an unpaid-order slot in one transaction with the order written on its version', async () => {
     // Prepare
     given(anOrder());
     db.on(TransactWriteCommand).resolves({});
@@ -52,7 +52,8 @@ describe('Function: payment-callback', () => {
     expect(writes()).toHaveLength(1);
     expect(db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems).toMatchObject([
       { Update: { TableName: LEDGER_TABLE, Key: { pk: 'SVC#G1_2026-12-01#02', sk: 'SEAT#01A' }, ExpressionAttributeValues: { ':sold': 'S', ':hold': ORDER_ID } } },
-      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), ExpressionAttributeValues: { ':from': 'HELD', ':to': 'CONFIRMED' } } },
+      // A confirmed hold's record is kept: no ttl.
+      { Update: { TableName: LEDGER_TABLE, Key: holdKey(ORDER_ID), UpdateExpression: 'SET #status = :to', ExpressionAttributeValues: { ':from': 'HELD', ':to': 'CONFIRMED' } } },
       {
         Put: {
           TableName: ORDERS_TABLE,
@@ -69,6 +70,7 @@ describe('Function: payment-callback', () => {
           ConditionExpression: 'orderId = :order',
         },
       },
+      unpaidCountDown(),
     ]);
   });
 
@@ -130,11 +132,12 @@ describe('Function: payment-callback', () => {
     expect(writes()).toHaveLength(0);
   });
 
-  it('answers 200 REFUND_REQUIRED when the hold expired and its seat was taken, and gives back the passenger claim', async () => {
+  it('answers 200 REFUND_REQUIRED when the hold expired and its seat was taken, frees the unpaid-order slot with that write, and gives back the passenger claim', async () => {
     // Prepare
     given(anOrder({ expiresAt: new Date(Date.now() - 60_000).toISOString() }));
     db.on(TransactWriteCommand)
-      .rejectsOnce(conditionFailedAt(0, 4)) // confirm: the seat is another hold's now
+      .rejectsOnce(conditionFailedAt(0, 5)) // confirm: the seat is another hold's now
+      .resolvesOnce({}) // the order, REFUND_REQUIRED on its version, and the unpaid count
       .rejectsOnce(conditionFailedAt(0, 2)) // release: the seat is still not ours
       .resolves({});
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
@@ -147,12 +150,30 @@ describe('Function: payment-callback', () => {
     // Assess
     expect(status).toBe(200);
     expect(body).toEqual({ orderId: ORDER_ID, status: 'REFUND_REQUIRED' });
-    expect(db.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
-      TableName: ORDERS_TABLE,
-      Item: { status: 'REFUND_REQUIRED', version: 2, paymentId: PAYMENT_ID },
-      ConditionExpression: 'version = :expected',
-    });
+    expect(db.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems).toMatchObject([
+      { Put: { TableName: ORDERS_TABLE, Item: { status: 'REFUND_REQUIRED', version: 2, paymentId: PAYMENT_ID }, ConditionExpression: 'version = :expected' } },
+      unpaidCountDown(),
+    ]);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
     expect(db.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({ Key: claimKey('G1_2026-12-01', LI_LEI.idNumber), ConditionExpression: 'orderId = :order' });
+  });
+
+  it('answers 200 REFUND_REQUIRED to a payment for an EXPIRED order without freeing a slot again: its expiry did', async () => {
+    // Prepare
+    given(anOrder({ status: 'EXPIRED', version: 2 }));
+    db.on(GetCommand, { Key: holdKey(ORDER_ID) }).resolves({ Item: holdItem(anOrder(), 'RELEASED') });
+    db.on(PutCommand).resolves({});
+    db.on(DeleteCommand).resolves({});
+
+    // Act
+    const { status, body } = await call(signedCallback(paymentBody()));
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body).toEqual({ orderId: ORDER_ID, status: 'REFUND_REQUIRED' });
+    expect(db.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({ TableName: ORDERS_TABLE, Item: { status: 'REFUND_REQUIRED', version: 3 }, ConditionExpression: 'version = :expected' });
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it.each([
