@@ -14,6 +14,7 @@ export type ProblemType =
   | 'payment-mismatch'
   | 'payload-too-large'
   | 'limit-reached'
+  | 'sales-closed'
   | 'conflict';
 
 export interface FieldError {

@@ -6,13 +6,20 @@ import { loadConfig } from '../../lib/aws/config';
 import { passengerData } from '../../lib/aws/passenger-keys';
 import { logger } from '../../lib/http/logger';
 import { countBusinessEvent } from '../../lib/observability/business-metrics';
+import { SoldSeats } from '../../lib/ledger/sold-seats';
 import { OrderStore } from '../../lib/orders/order-store';
 import { TicketIssuer } from '../../lib/tickets/issuer';
 
-const { ORDERS_TABLE_NAME, TICKET_ISSUER_FAIL } = loadConfig(['ORDERS_TABLE_NAME', 'TICKET_ISSUER_FAIL']);
-const issuer = new TicketIssuer(new OrderStore(dynamoDocumentClient(), ORDERS_TABLE_NAME, passengerData({ claims: false })), { logger, failEveryJob: TICKET_ISSUER_FAIL === 'always', count: countBusinessEvent });
+const { ORDERS_TABLE_NAME, LEDGER_TABLE_NAME, TICKET_ISSUER_FAIL } = loadConfig(['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_ISSUER_FAIL']);
+const db = dynamoDocumentClient();
+const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, passengerData({ claims: false })), {
+  logger,
+  failEveryJob: TICKET_ISSUER_FAIL === 'always',
+  count: countBusinessEvent,
+  soldSeats: new SoldSeats(db, LEDGER_TABLE_NAME),
+});
 
-/** SQS `ticket-outbox` → tickets for each PAID order, which becomes TICKETED; failures reported per message. */
+/** SQS `ticket-outbox` → tickets for each PAID order, which becomes TICKETED (a change's old ticket CHANGED with it); failures reported per message. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler((event) => issuer.issueBatch(event.Records));

@@ -17,7 +17,7 @@ import {
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { ApiRoute } from './api-routes';
+import type { ApiRoute } from '../../lib/http/api-routes';
 
 /** What the edge lets through, per client IP and per request. */
 export interface EdgeLimits {

@@ -1,4 +1,4 @@
-import type { ApiRoute } from './api-routes';
+import type { ApiRoute, ThrottleGroup } from '../../lib/http/api-routes';
 
 /** Steady requests per second and the bucket a burst may draw on, as API Gateway counts them. */
 export interface Throttle {
@@ -6,8 +6,7 @@ export interface Throttle {
   readonly burstLimit: number;
 }
 
-/** Routes that share a sizing: the public searches, order creation, payment callbacks; every other route gets the default. */
-export type ThrottleGroup = 'search' | 'order' | 'payment';
+export type { ThrottleGroup };
 
 export interface ApiThrottles {
   /** Each route not in a group (HTTP API stage limits apply per route, not to the stage as a whole). */

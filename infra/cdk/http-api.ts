@@ -8,7 +8,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DataKeys } from './data-keys';
-import type { ApiRoute, RouteAuth } from './api-routes';
+import type { ApiRoute, RouteAuth } from '../../lib/http/api-routes';
 import { type ApiThrottles, routeKey, throttleOf, worstCaseRate } from './api-throttles';
 import { reservedConcurrency } from './concurrency';
 import { grantAccess, type StatefulResources } from './resource-access';

@@ -2,7 +2,7 @@ import { CfnOutput } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { ApiRoute } from './api-routes';
+import type { ApiRoute } from '../../lib/http/api-routes';
 
 export interface InventoryCallersProps {
   readonly api: HttpApi;

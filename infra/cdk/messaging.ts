@@ -3,6 +3,7 @@ import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DataKeys, queueEncryption } from './data-keys';
+import { REFUND_SENDER_TIMEOUT } from './refund-workers';
 import { ISSUER_TIMEOUT } from './ticket-workers';
 
 export interface MessagingProps {
@@ -11,6 +12,7 @@ export interface MessagingProps {
 }
 
 const TICKET_OUTBOX_MAX_RECEIVES = 5;
+const REFUND_OUTBOX_MAX_RECEIVES = 5;
 
 /**
  * A week of order events: the on-failure queues of the stream's consumers hold
@@ -25,12 +27,15 @@ export const QUEUE_RETENTION = Duration.days(14);
 /**
  * The asynchronous spine: the `order-events` stream (the seed's Kafka topic) and
  * the `ticket-outbox` queue between the OrderPaid consumer and the ticket issuer,
- * with a dead-letter queue for jobs that keep failing.
+ * with a dead-letter queue for jobs that keep failing; the `refund-outbox` queue
+ * (+ DLQ) between the order events that owe money back and the refund sender.
  */
 export class Messaging extends Construct {
   readonly orderEvents: Stream;
   readonly ticketOutbox: Queue;
   readonly ticketOutboxDeadLetters: Queue;
+  readonly refundOutbox: Queue;
+  readonly refundOutboxDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -55,6 +60,21 @@ export class Messaging extends Construct {
       enforceSSL: true,
       ...queueEncryption(this),
       deadLetterQueue: { queue: this.ticketOutboxDeadLetters, maxReceiveCount: TICKET_OUTBOX_MAX_RECEIVES },
+    });
+    this.refundOutboxDeadLetters = new Queue(this, 'RefundOutboxDlq', {
+      queueName: `${props.namePrefix}refund-outbox-dlq`,
+      retentionPeriod: QUEUE_RETENTION,
+      enforceSSL: true,
+      ...queueEncryption(this),
+    });
+    this.refundOutbox = new Queue(this, 'RefundOutbox', {
+      queueName: `${props.namePrefix}refund-outbox`,
+      retentionPeriod: QUEUE_RETENTION,
+      // Six times the sender's timeout: a refund being sent never reappears to a second sender meanwhile.
+      visibilityTimeout: Duration.seconds(REFUND_SENDER_TIMEOUT.toSeconds() * 6),
+      enforceSSL: true,
+      ...queueEncryption(this),
+      deadLetterQueue: { queue: this.refundOutboxDeadLetters, maxReceiveCount: REFUND_OUTBOX_MAX_RECEIVES },
     });
   }
 }

@@ -26,7 +26,21 @@ export interface ObservabilityProps {
 }
 
 /** The business events the functions count (Powertools Metrics, EMF), in the `Ticketing` namespace with `service=ticketing`. */
-export const BUSINESS_METRICS = ['OrdersReserved', 'SoldOut', 'HoldConflicts', 'OrdersPaid', 'PaymentRejected', 'TicketsIssued', 'OrdersExpired', 'RefundsRequired'] as const;
+export const BUSINESS_METRICS = [
+  'OrdersReserved',
+  'SoldOut',
+  'HoldConflicts',
+  'OrdersPaid',
+  'PaymentRejected',
+  'TicketsIssued',
+  'OrdersExpired',
+  'RefundsRequired',
+  'TicketsRefunded',
+  'RefundFees',
+  'TicketsChanged',
+  'RefundsSent',
+  'RefundedAmount',
+] as const;
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
 /** When the alarms fire. */
@@ -230,6 +244,8 @@ export class Observability extends Construct {
       graph('Seat contention', [businessMetric('SoldOut'), businessMetric('HoldConflicts')]),
       graph('Payments and tickets', [businessMetric('PaymentRejected'), businessMetric('RefundsRequired'), businessMetric('TicketsIssued')]),
       graph('Reconciler: stuck orders, stopped mappings', OPERATIONAL_GAUGES.map(gauge)),
+      graph('After-sale: tickets refunded and changed, refunds sent', [businessMetric('TicketsRefunded'), businessMetric('TicketsChanged'), businessMetric('RefundsSent')]),
+      graph('After-sale: refund fees kept and amounts refunded (fen)', [businessMetric('RefundFees'), businessMetric('RefundedAmount')]),
     );
 
     add(heading('Functions'));

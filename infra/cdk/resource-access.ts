@@ -4,6 +4,7 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ResourceAccess } from '../../lib/http/api-routes';
 import type { TicketingFunction } from './ticketing-function';
 
 /** The stateful resources functions may be given access to. */
@@ -34,23 +35,7 @@ export interface OrderSettings {
   readonly maxCancellationsPerDay: number;
 }
 
-/**
- * What a function may do, named by intent. Each kind grants exactly its IAM
- * actions and sets exactly the environment variables naming what it touches, so
- * a function's environment and its permissions cannot drift apart.
- */
-export type ResourceAccess =
-  | 'ledger:read'
-  | 'ledger:readWrite'
-  | 'ledger:publish'
-  | 'ledger:stations'
-  | 'occupancy:write'
-  | 'readiness'
-  | 'orderViews:get'
-  | 'orderViews:list'
-  | 'orders:readWrite'
-  | 'orders:expire'
-  | 'payments';
+export type { ResourceAccess };
 
 /** Indexes the functions query, by table (stateful tables name them so: seat-ledger.ts, orders-table.ts, order-view-table.ts). */
 export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', ordersPaid: 'paid', orderViewsByUser: 'byUser' } as const;

@@ -14,6 +14,8 @@ import { TicketingFunction } from './ticketing-function';
 
 export interface TicketWorkersProps {
   readonly orders: ITable;
+  /** The seat ledger: a dearer change's old seat is freed when its new ticket is issued. */
+  readonly ledger: ITable;
   readonly orderViews: ITable;
   readonly orderEvents: IStream;
   readonly ticketOutbox: IQueue;
@@ -52,7 +54,7 @@ export class TicketWorkers extends Construct {
     });
     this.dispatcher.addEnvironment('TICKET_OUTBOX_QUEUE_URL', props.ticketOutbox.queueUrl);
     props.ticketOutbox.grantSendMessages(this.dispatcher);
-    this.dispatcher.addEventSource(this.orderEventsSource(props.orderEvents, this.dispatcherDeadLetters));
+    this.dispatcher.addEventSource(orderEventsSource(props.orderEvents, this.dispatcherDeadLetters));
 
     this.issuer = new TicketingFunction(this, 'IssueTicketsFunction', {
       entry: 'functions/tickets/issue-tickets.ts',
@@ -65,6 +67,10 @@ export class TicketWorkers extends Construct {
     // Order items only (`ORDER#…`): never an idempotency record or another kind of item.
     allow(this.issuer, ['dynamodb:GetItem', 'dynamodb:PutItem'], [props.orders.tableArn], { leadingKeys: [`${ORDER_PK_PREFIX}*`] });
     props.orders.encryptionKey?.grantEncryptDecrypt(this.issuer);
+    // Seat items only (`SVC#…#<coach>`), and only to give one back (a change's old seat).
+    this.issuer.addEnvironment('LEDGER_TABLE_NAME', props.ledger.tableName);
+    allow(this.issuer, ['dynamodb:UpdateItem'], [props.ledger.tableArn], { leadingKeys: ['SVC#*'] });
+    props.ledger.encryptionKey?.grantEncryptDecrypt(this.issuer);
     // Opens the passengers' ID numbers it reads and writes them back sealed (lib/orders/passenger-data.ts).
     const { passengerIds } = DataKeys.of(this);
     this.issuer.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);
@@ -81,24 +87,28 @@ export class TicketWorkers extends Construct {
     this.projector.addEnvironment('ORDER_VIEW_TABLE_NAME', props.orderViews.tableName);
     allow(this.projector, ['dynamodb:PutItem'], [props.orderViews.tableArn], { leadingKeys: ['VIEW#*'] });
     props.orderViews.encryptionKey?.grantEncryptDecrypt(this.projector);
-    this.projector.addEventSource(this.orderEventsSource(props.orderEvents, this.projectorDeadLetters));
+    this.projector.addEventSource(orderEventsSource(props.orderEvents, this.projectorDeadLetters));
   }
 
   private deadLetters(id: string, queueName: string): Queue {
     return new Queue(this, id, { queueName, retentionPeriod: QUEUE_RETENTION, enforceSSL: true, ...queueEncryption(this) });
   }
+}
 
-  private orderEventsSource(stream: IStream, deadLetters: Queue): KinesisEventSource {
-    return new KinesisEventSource(stream, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      // One batch per shard at a time: an order's events stay in order, and concurrency follows the shard count.
-      parallelizationFactor: 1,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: 50,
-      maxRecordAge: Duration.hours(6),
-      onFailure: new SqsDlq(deadLetters),
-    });
-  }
+/**
+ * How a consumer of `order-events` reads it: retried from the first failed
+ * record, failing batches split, what keeps failing parked in its own DLQ.
+ */
+export function orderEventsSource(stream: IStream, deadLetters: IQueue): KinesisEventSource {
+  return new KinesisEventSource(stream, {
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    batchSize: 100,
+    // One batch per shard at a time: an order's events stay in order, and concurrency follows the shard count.
+    parallelizationFactor: 1,
+    bisectBatchOnError: true,
+    reportBatchItemFailures: true,
+    retryAttempts: 50,
+    maxRecordAge: Duration.hours(6),
+    onFailure: new SqsDlq(deadLetters),
+  });
 }

@@ -46,6 +46,12 @@ const DEFAULT_HOLD_TTL_SECONDS = '1800';
 const DEFAULT_MAX_UNPAID_ORDERS = '2';
 /** 12306: after the third cancellation in a day, an account buys nothing more that day. */
 const DEFAULT_MAX_CANCELLATIONS_PER_DAY = '3';
+/**
+ * Where refunds go (`-c refundProviderUrl=…`): the payment provider's refund API.
+ * Until one is set, refunds wait in the refund outbox and then its DLQ (alarmed),
+ * to be redriven once it is; the local cloud points it at its simulated provider.
+ */
+const DEFAULT_REFUND_PROVIDER_URL = 'https://payment-provider.invalid/refunds';
 
 /**
  * Builds the CDK app. Used by `cdk synth` (app.ts), the template tests and the
@@ -84,6 +90,7 @@ export function createTicketingApp(options: TicketingAppOptions = {}): Ticketing
       maxCancellationsPerDay: Number(stringContext(app, 'maxCancellationsPerDay') ?? DEFAULT_MAX_CANCELLATIONS_PER_DAY),
     },
     paymentWebhookSecretArn: stringContext(app, 'paymentWebhookSecretArn'),
+    refundProviderUrl: stringContext(app, 'refundProviderUrl') ?? DEFAULT_REFUND_PROVIDER_URL,
     // A new account's concurrency limit (10) leaves nothing to reserve: dev stages reserve only when asked.
     reserveConcurrency: booleanContext(app, 'reserveConcurrency', stage !== DEFAULT_STAGE),
     // The console (S3 + CloudFront) is built and hosted unless `-c console=false`; LocalStack's stage has no CloudFront.

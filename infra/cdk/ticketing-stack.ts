@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiEdge, type EdgeLimits } from './api-edge';
-import { API_ROUTES } from './api-routes';
+import { API_ROUTES } from '../../lib/http/api-routes';
 import type { ApiThrottles } from './api-throttles';
 import { DataKeys } from './data-keys';
 import { ConsoleSite } from './console-site';
@@ -18,6 +18,7 @@ import { PaymentWebhookSecret } from './payment-webhook-secret';
 import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
+import { RefundWorkers } from './refund-workers';
 import { SeatLedger } from './seat-ledger';
 import { TableBackups } from './table-backups';
 
@@ -31,6 +32,8 @@ export interface TicketingStackProps extends StackProps {
   readonly orderSettings: OrderSettings;
   /** Use this Secrets Manager secret (complete ARN) for payment callbacks instead of creating one. */
   readonly paymentWebhookSecretArn?: string;
+  /** The payment provider's refund endpoint the refund sender POSTs to (`-c refundProviderUrl=…`). */
+  readonly refundProviderUrl: string;
   /** Reserve concurrency for the functions listed in concurrency.ts. */
   readonly reserveConcurrency: boolean;
   /** Per-route limits of the HTTP API's stage. */
@@ -59,6 +62,7 @@ export class TicketingStack extends Stack {
   readonly reconciliation: Reconciliation;
   readonly backups: TableBackups;
   readonly observability: Observability;
+  readonly refundWorkers: RefundWorkers;
   readonly consoleSite: ConsoleSite | undefined;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
@@ -121,9 +125,19 @@ export class TicketingStack extends Stack {
     this.occupancyWorkers = new OccupancyWorkers(this, 'OccupancyWorkers', { resources, logRemovalPolicy: removalPolicy });
     this.ticketWorkers = new TicketWorkers(this, 'TicketWorkers', {
       orders: this.orders.table,
+      ledger: this.ledger.table,
       orderViews: this.orderViews.table,
       orderEvents: this.messaging.orderEvents,
       ticketOutbox: this.messaging.ticketOutbox,
+      namePrefix: props.namePrefix,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    this.refundWorkers = new RefundWorkers(this, 'RefundWorkers', {
+      orders: this.orders.table,
+      orderEvents: this.messaging.orderEvents,
+      refundOutbox: this.messaging.refundOutbox,
+      refundProviderUrl: props.refundProviderUrl,
       namePrefix: props.namePrefix,
       logRemovalPolicy: removalPolicy,
     });
@@ -132,7 +146,7 @@ export class TicketingStack extends Stack {
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       orders: this.orders.table,
       ticketOutbox: this.messaging.ticketOutbox,
-      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector],
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector, this.refundWorkers.dispatcher, this.refundWorkers.sender],
       logRemovalPolicy: removalPolicy,
     });
 

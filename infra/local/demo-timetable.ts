@@ -1,3 +1,4 @@
+import { RAILWAY_UTC_OFFSET_MS } from '../../lib/timetable/departure';
 import type { PublishServiceRequest } from '../../lib/timetable/service';
 
 /**
@@ -24,9 +25,10 @@ const FARES: PublishServiceRequest['fares'] = { business: 174800, first: 93300, 
 
 export const DEMO_DAYS = 7;
 
-/** One publish request per train per day, from `from` (UTC) on. */
+/** One publish request per train per day, from the railway-local date of `from` on (so never a day already past). */
 export function demoTimetable(from: Date = new Date(), days: number = DEMO_DAYS): PublishServiceRequest[] {
-  const dates = Array.from({ length: days }, (_, day) => new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + day)));
+  const today = new Date(from.getTime() + RAILWAY_UTC_OFFSET_MS);
+  const dates = Array.from({ length: days }, (_, day) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + day)));
   return dates.flatMap((date) =>
     TRAINS.map(({ trainNo, times: [departs, jinanArrives, jinanDeparts, nanjingArrives, nanjingDeparts, arrives] }) => ({
       trainNo,

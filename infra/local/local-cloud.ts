@@ -1,3 +1,4 @@
+import { SimulatedRefundProvider } from './refund-provider';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -146,7 +147,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (options.queueVisibilitySeconds !== undefined) log(`every queue's visibility timeout is ${options.queueVisibilitySeconds} s by LOCAL_QUEUE_VISIBILITY_SECONDS`);
 
     const keys = await localKeys(options.dataDir);
-    const localValues = { PASSENGER_ID_HASH_KEY: keys.passengerIdHashKey, PASSENGER_DATA_KEY: keys.passengerDataKey, ...options.env };
+    // The payment provider's refund API, simulated: the refund sender is pointed at it.
+    const refundProvider = await SimulatedRefundProvider.start();
+    cleanup.push(() => refundProvider.close());
+    const localValues = { PASSENGER_ID_HASH_KEY: keys.passengerIdHashKey, PASSENGER_DATA_KEY: keys.passengerDataKey, REFUND_PROVIDER_URL: refundProvider.url, ...options.env };
     const callers = callerAliases(topology.functions.map((fn) => fn.logicalId));
     const environments = new Map(
       topology.functions.map((fn) => [
@@ -214,7 +218,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       auth,
       localEndpoints: localEndpoints(auth, {
         payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url),
-        faults: faultControls(queuePoller, kinesisProxy, log),
+        faults: {
+          ...faultControls(queuePoller, kinesisProxy, log),
+          refundProvider: (mode) => {
+            refundProvider.setMode(mode);
+            log(`fault: refund provider ${mode}`);
+          },
+        },
+        refunds: () => refundProvider.received(),
         queues: { sqs: clients.sqs, queues: topology.queues.map((queue) => ({ name: queue.name, url: resources.queueUrl(queue.logicalId) })) },
         metrics: (): LocalMetrics => ({ functions: runtime.metrics(), calls: meters ? callCounts(meters, callers.nameOf) : null }),
       }),

@@ -6,6 +6,7 @@ import { ORDER_CURRENCY, PAYMENT_SIGNATURE_HEADER } from '../../lib/orders/const
 import { signPayment } from '../../lib/orders/payment-signature';
 import { problem, type GatewayResponse, type LocalEndpoint } from './http-gateway';
 import { tokenRequestSchema, type LocalAuth } from './local-auth';
+import type { RefundProviderMode } from './refund-provider';
 
 /**
  * The local cloud's own endpoints (shared/API.md, "Local cloud only"), never
@@ -20,6 +21,8 @@ export interface LocalEndpointsOptions {
   queues?: LocalQueuesOptions;
   /** What GET /_local/metrics reports: the runtime's counters, and the emulators' calls when metered. */
   metrics?: () => unknown;
+  /** What GET /_local/refunds reports: the refunds the simulated payment provider received. */
+  refunds?: () => unknown;
 }
 
 /** Switches for the failure drill: `true` is up (working), `false` down. */
@@ -28,6 +31,8 @@ export interface LocalFaultControls {
   ticketIssuer?: (up: boolean) => void;
   /** Makes every publish to Kinesis fail, or go through again. */
   eventStream?: (up: boolean) => void;
+  /** The simulated payment provider's refund API: up, down (503), or recording refunds but losing its answers. */
+  refundProvider?: (mode: RefundProviderMode) => void;
 }
 
 export interface LocalQueuesOptions {
@@ -55,6 +60,7 @@ export function localEndpoints(auth: LocalAuth, options: LocalEndpointsOptions =
     'POST /_local/faults': faultsEndpoint(options.faults ?? {}),
     'GET /_local/queues': options.queues ? queuesEndpoint(options.queues) : queuesUnavailable,
     'GET /_local/metrics': options.metrics ? metricsEndpoint(options.metrics) : metricsUnavailable,
+    'GET /_local/refunds': options.refunds ? metricsEndpoint(options.refunds) : refundsUnavailable,
   };
 }
 
@@ -121,9 +127,10 @@ function payEndpoint(options: LocalPaymentsOptions): LocalEndpoint {
 export const faultsRequestSchema = z.strictObject({
   ticketIssuer: z.enum(['down', 'up']).optional(),
   eventStream: z.enum(['down', 'up']).optional(),
+  refundProvider: z.enum(['down', 'up', 'lose-answers']).optional(),
 });
 
-const FAULTS_REQUEST_SHAPE = '{ "ticketIssuer"?: "down" | "up", "eventStream"?: "down" | "up" }';
+const FAULTS_REQUEST_SHAPE = '{ "ticketIssuer"?: "down" | "up", "eventStream"?: "down" | "up", "refundProvider"?: "down" | "up" | "lose-answers" }';
 
 /**
  * `{ ticketIssuer?, eventStream? }` → 204 once every fault named is switched.
@@ -142,6 +149,12 @@ function faultsEndpoint(controls: LocalFaultControls): LocalEndpoint {
       if (!control) return problem(501, 'not-implemented', 'Not Implemented', FAULT_UNAVAILABLE[fault]);
       switches.push(() => control(state === 'up'));
     }
+    const refundMode = parsed.data.refundProvider;
+    if (refundMode !== undefined) {
+      const control = controls.refundProvider;
+      if (!control) return problem(501, 'not-implemented', 'Not Implemented', FAULT_UNAVAILABLE.refundProvider);
+      switches.push(() => control(refundMode));
+    }
     for (const flip of switches) flip();
     return { statusCode: 204 };
   };
@@ -150,6 +163,7 @@ function faultsEndpoint(controls: LocalFaultControls): LocalEndpoint {
 const FAULT_UNAVAILABLE = {
   ticketIssuer: 'this template has no SQS event source mapping on the ticket-outbox queue to pause',
   eventStream: 'this local cloud has no Kinesis endpoint of its own to fail',
+  refundProvider: 'this local cloud simulates no payment provider',
 };
 
 /** `{ "<queue name>": { "visible": n, "inFlight": n } }` for every queue of the template. */
@@ -172,6 +186,8 @@ function metricsEndpoint(metrics: () => unknown): LocalEndpoint {
 }
 
 const metricsUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'no metrics to report');
+
+const refundsUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'this local cloud simulates no payment provider');
 
 const queuesUnavailable: LocalEndpoint = async () => problem(501, 'not-implemented', 'Not Implemented', 'no queues to report');
 

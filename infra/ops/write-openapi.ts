@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildOpenApiDocument, formatOpenApiDocument } from '../../lib/openapi';
-import { API_ROUTES } from '../cdk/api-routes';
+import { API_ROUTES } from '../../lib/http/api-routes';
 
 /**
  * `npm run openapi`: writes openapi.json at the repository root, the document

@@ -17,6 +17,9 @@ const schema = z.object({
   OCCUPANCY_TABLE_NAME: z.string().min(1),
   ORDER_EVENTS_STREAM_NAME: z.string().min(1),
   TICKET_OUTBOX_QUEUE_URL: z.string().min(1),
+  REFUND_OUTBOX_QUEUE_URL: z.string().min(1),
+  /** Where refunds go to the payment provider (lib/refunds/payment-provider.ts); the local cloud points it at its simulated provider. */
+  REFUND_PROVIDER_URL: z.url('an http(s) URL'),
   ORDERS_TABLE_NAME: z.string().min(1),
   /** The payment window of 12306: 30 minutes. */
   HOLD_TTL_SECONDS: z.coerce

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders';
+import { ORDER_FIELDS, type AfterSaleEventType } from '../orders/order-schema';
 // Order items in the orders table; other items there (`IDEMP#…`) are not orders.
 import { ORDER_PK_PREFIX, ORDER_SK } from '../orders/order-keys';
 import { maskId } from '../orders/passenger-data';
@@ -9,8 +10,10 @@ import { MalformedOrderItemError } from './errors';
  * The events of the `order-events` stream: one per order version, made from the
  * orders table's stream images. Pure: images come in already unmarshalled.
  *
- * INIT (an order written before its seats are held) has no event: nobody
- * downstream acts on it, and the order's next version says what became of it.
+ * A version is announced by its status (OrderPaid…), unless an after-sale write
+ * made it: tickets refunded (the order TICKETED or REFUNDED) or a ticket changed
+ * for one of another order (`TicketsRefunded`, `TicketChanged`). Their orders
+ * carry the tickets' statuses, so consumers see which seats were freed.
  */
 export const ORDER_EVENT_TYPES = {
   RESERVED: 'OrderReserved',
@@ -19,12 +22,11 @@ export const ORDER_EVENT_TYPES = {
   CANCELLED: 'OrderCancelled',
   EXPIRED: 'OrderExpired',
   REFUND_REQUIRED: 'OrderRefundRequired',
-  FAILED: 'OrderFailed',
-} as const satisfies Record<Exclude<OrderStatus, 'INIT'>, string>;
+  REFUNDED: 'OrderRefunded',
+} as const satisfies Record<OrderStatus, string>;
 
-/** The statuses that have an event. */
 export type EventStatus = keyof typeof ORDER_EVENT_TYPES;
-export type OrderEventType = (typeof ORDER_EVENT_TYPES)[EventStatus];
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[EventStatus] | AfterSaleEventType;
 
 /** A passenger as events carry them: the name and the masked ID number, never the number. */
 export interface EventPassenger {
@@ -36,10 +38,10 @@ export interface EventPassenger {
 export type EventOrder = Omit<Order, 'passengers'> & { passengers: EventPassenger[] };
 
 /** The envelope of every order event; `order` is the order as it was at `version`. */
-export interface OrderEventOf<S extends EventStatus> {
+export interface OrderEventOf<S extends EventStatus, T extends OrderEventType = (typeof ORDER_EVENT_TYPES)[S]> {
   /** `<orderId>:<version>`: the same state change always has the same id, so consumers can drop repeats. */
   eventId: string;
-  type: (typeof ORDER_EVENT_TYPES)[S];
+  type: T;
   orderId: string;
   version: number;
   /** The order's `updatedAt`: when the change happened, not when it was relayed. */
@@ -53,9 +55,17 @@ export type OrderTicketed = OrderEventOf<'TICKETED'>;
 export type OrderCancelled = OrderEventOf<'CANCELLED'>;
 export type OrderExpired = OrderEventOf<'EXPIRED'>;
 export type OrderRefundRequired = OrderEventOf<'REFUND_REQUIRED'>;
-export type OrderFailed = OrderEventOf<'FAILED'>;
+export type OrderRefunded = OrderEventOf<'REFUNDED'>;
+/** Some tickets of an order refunded (退票); the order is TICKETED while one is ACTIVE, REFUNDED after. */
+export type TicketsRefunded = OrderEventOf<'TICKETED' | 'REFUNDED', 'TicketsRefunded'>;
+/** A ticket of this order became CHANGED: its passenger travels on the order in its `changedTo`. */
+export type TicketChanged = OrderEventOf<'TICKETED' | 'REFUNDED', 'TicketChanged'>;
 
-export type OrderEvent = OrderReserved | OrderPaid | OrderTicketed | OrderCancelled | OrderExpired | OrderRefundRequired | OrderFailed;
+export type OrderEvent = OrderReserved | OrderPaid | OrderTicketed | OrderCancelled | OrderExpired | OrderRefundRequired | OrderRefunded | TicketsRefunded | TicketChanged;
+
+/** The type an order at a version is announced as. */
+export const eventTypeOf = (order: Pick<Order, 'status' | 'version' | 'lastEvent'>): OrderEventType =>
+  order.lastEvent?.version === order.version ? order.lastEvent.type : ORDER_EVENT_TYPES[order.status];
 
 /** A plain, unmarshalled table item. */
 export type TableItem = Record<string, unknown>;
@@ -70,7 +80,7 @@ export function isOrderItem(item: TableItem): boolean {
 /**
  * The event for one stream record of the orders table, or undefined when the
  * record is not an order state change: not an order item, a REMOVE (no new
- * image), an INIT order, or a MODIFY that did not advance the version (another
+ * image), or a MODIFY that did not advance the version (another
  * attribute changed). The version decides, so each version has one event and
  * an event id never names two different states.
  *
@@ -78,16 +88,16 @@ export function isOrderItem(item: TableItem): boolean {
  */
 export function orderEventFor(newImage: TableItem | undefined, oldImage?: TableItem): OrderEvent | undefined {
   if (newImage === undefined || !isOrderItem(newImage)) return undefined;
-  const { orderId, status, version, updatedAt } = parseOrderItem(newImage);
+  const { orderId, version, updatedAt } = parseOrderItem(newImage);
   if (oldImage !== undefined && !advances(version, oldImage)) return undefined;
-  if (status === 'INIT') return undefined;
+  const order = snapshotOf(newImage);
   return {
     eventId: orderEventId(orderId, version),
-    type: ORDER_EVENT_TYPES[status],
+    type: eventTypeOf(order),
     orderId,
     version,
     occurredAt: updatedAt,
-    order: snapshotOf(newImage),
+    order,
   } as OrderEvent;
 }
 
@@ -117,33 +127,9 @@ function advances(version: number, oldImage: TableItem): boolean {
   return typeof oldImage.version !== 'number' || version > oldImage.version;
 }
 
-/** Every field of `Order`, and only those: the compiler fails here when `Order` gains or loses one. */
-const ORDER_FIELDS: Readonly<Record<keyof Order, true>> = {
-  orderId: true,
-  userId: true,
-  status: true,
-  version: true,
-  serviceId: true,
-  from: true,
-  to: true,
-  fromIndex: true,
-  toIndex: true,
-  seatClass: true,
-  passengers: true,
-  seats: true,
-  amount: true,
-  currency: true,
-  holdId: true,
-  expiresAt: true,
-  createdAt: true,
-  updatedAt: true,
-  paymentId: true,
-  tickets: true,
-};
-
 /** The order without the table's own attributes (keys, index keys, TTL) nor its passengers' ID numbers. */
 function snapshotOf(item: TableItem): EventOrder {
-  const order = Object.fromEntries(Object.entries(item).filter(([field, value]) => Object.hasOwn(ORDER_FIELDS, field) && value !== undefined)) as unknown as EventOrder;
+  const order = Object.fromEntries(Object.entries(item).filter(([field, value]) => ORDER_FIELDS.has(field) && value !== undefined)) as unknown as EventOrder;
   return { ...order, passengers: Array.isArray(item.passengers) ? item.passengers.map(eventPassenger) : [] };
 }
 

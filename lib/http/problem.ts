@@ -23,6 +23,7 @@ export const PROBLEMS: Readonly<Record<ProblemType, { status: number; title: str
   conflict: { status: 409, title: 'Conflict' },
   'payload-too-large': { status: 413, title: 'Payload Too Large' },
   'limit-reached': { status: 429, title: 'Limit Reached' },
+  'sales-closed': { status: 409, title: 'Sales Closed' },
   'idempotency-conflict': { status: 422, title: 'Idempotency Conflict' },
 };
 

@@ -37,3 +37,8 @@ export class HoldContentionError extends SoldOutError {}
 export class LedgerBusyError extends LedgerError {
   readonly problem = 'conflict';
 }
+
+/** A seat to give back is not sold to the hold that should own it: another refund or change freed it first. */
+export class SeatsNotSoldError extends LedgerError {
+  readonly problem = 'conflict';
+}

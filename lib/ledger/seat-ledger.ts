@@ -10,6 +10,8 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { allocate, type AllocationRequest } from '../allocator';
 import { releasedHoldTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
+import { departsAt, hasDeparted } from '../timetable/departure';
+import { SalesClosedError } from '../timetable/errors';
 import type { SeatId, Service } from '../timetable/service';
 import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
 import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SoldOutError } from './errors';
@@ -114,6 +116,9 @@ export class SeatLedger {
    *    again, a bounded number of times; then sold out.
    */
   async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => []): Promise<HoldRecord> {
+    if (hasDeparted(service, request.fromIndex, this.now())) {
+      throw new SalesClosedError(`${service.serviceId} left ${request.from} at ${new Date(departsAt(service, request.fromIndex)).toISOString()}: its seats are no longer sold`);
+    }
     const fingerprint = holdFingerprint(request);
     const occupancy = await this.occupancy.current(service);
 

@@ -1,7 +1,7 @@
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 
 /** The business figures on the CloudWatch dashboard (namespace Ticketing, dimension service). */
-export type BusinessMetric = 'OrdersReserved' | 'SoldOut' | 'HoldConflicts' | 'OrdersPaid' | 'PaymentRejected' | 'TicketsIssued' | 'OrdersExpired' | 'RefundsRequired';
+export type BusinessMetric = 'OrdersReserved' | 'SoldOut' | 'HoldConflicts' | 'OrdersPaid' | 'PaymentRejected' | 'TicketsIssued' | 'OrdersExpired' | 'RefundsRequired' | 'TicketsRefunded' | 'RefundFees' | 'TicketsChanged' | 'RefundsSent' | 'RefundedAmount';
 
 /** How the use cases report what happened; the composition root decides where it goes. */
 export type CountBusinessEvent = (metric: BusinessMetric, value?: number) => void;

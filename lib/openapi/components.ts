@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { changeRequestSchema, refundRequestSchema } from '../after-sale/requests';
+import { changeResponseSchema, refundResponseSchema } from '../after-sale/responses';
 import { livenessResponseSchema, readinessResponseSchema } from '../health/responses';
 import { problemSchema } from '../http/problem-schema';
 import { createHoldSchema } from '../ledger/requests';
@@ -15,6 +17,8 @@ export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   CreateHoldRequest: createHoldSchema,
   CreateOrderRequest: createOrderSchema,
   PaymentCallback: paymentCallbackSchema,
+  RefundRequest: refundRequestSchema,
+  ChangeRequest: changeRequestSchema,
 };
 
 /** Response bodies by component name; described as the service writes them. */
@@ -33,5 +37,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   OrderList: orderListResponseSchema,
   CancelledOrder: cancelOrderResponseSchema,
   PaymentResult: paymentCallbackResponseSchema,
+  Refund: refundResponseSchema,
+  ChangedOrder: changeResponseSchema,
   OpenApiDocument: openApiDocumentResponseSchema,
 };

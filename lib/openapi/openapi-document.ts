@@ -30,7 +30,7 @@ export function buildOpenApiDocument(routes: readonly DescribedRoute[], options:
     throw new RouteDescriptionMismatchError(
       [
         ...(undescribed.length > 0 ? [`routes without a description in lib/openapi/operations.ts: ${undescribed.join(', ')}`] : []),
-        ...(unrouted.length > 0 ? [`descriptions without a route in infra/cdk/api-routes.ts: ${unrouted.join(', ')}`] : []),
+        ...(unrouted.length > 0 ? [`descriptions without a route in lib/http/api-routes.ts: ${unrouted.join(', ')}`] : []),
       ].join('; '),
     );
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { afterSaleHeadersSchema, changeRequestSchema, refundRequestSchema } from '../after-sale/requests';
+import { changeResponseSchema, refundResponseSchema } from '../after-sale/responses';
 import { livenessResponseSchema, readinessResponseSchema } from '../health/responses';
 import { createHoldSchema, holdPathSchema } from '../ledger/requests';
 import { confirmHoldResponseSchema, holdResponseSchema } from '../ledger/responses';
@@ -29,13 +31,16 @@ type Tag = (typeof TAGS)[number]['name'];
  */
 const paymentCallbackHeadersSchema = z.looseObject({ [PAYMENT_SIGNATURE_HEADER]: z.string().regex(/^t=\d+(,[a-z0-9]+=[0-9a-f]+)+$/) });
 
+/** The header of an answer given again to a request under a used Idempotency-Key. */
+const IDEMPOTENT_REPLAYED = { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } };
+
 const RIDE_PARAMETERS = {
   from: 'The station the ride starts at.',
   to: 'The station the ride ends at; after `from` on the service.',
 };
 
 /**
- * Every route's description, by route key. The route table (infra/cdk/api-routes.ts)
+ * Every route's description, by route key. The route table (lib/http/api-routes.ts)
  * says how a route is served; this says what it means. Building the document
  * fails when one has a route the other lacks.
  */
@@ -71,7 +76,8 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     summary: 'Publish one train on one date (admins)',
     description:
       'Every class used by a coach needs a fare (integer fen for the whole run; a ride from stop i to j pays round(fare * (j - i) / (stops - 1))). ' +
-      'Publishing the identical service again answers 200; a different one under the same id, 409 `conflict`.',
+      'Publishing the identical service again answers 200; a different one under the same id, 409 `conflict`. ' +
+      'A `date` before today (railway local time, Asia/Shanghai) answers 400 `validation`.',
     tag: 'timetable',
     request: { body: publishServiceSchema },
     responses: {
@@ -123,7 +129,7 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     tag: 'inventory',
     request: { body: createHoldSchema },
     responses: { 201: { description: 'The seats are held until `expiresAt`.', body: holdResponseSchema } },
-    problems: ['validation', 'unauthorized', 'forbidden', 'not-found', 'sold-out', 'conflict', 'payload-too-large'],
+    problems: ['validation', 'unauthorized', 'forbidden', 'not-found', 'sold-out', 'sales-closed', 'conflict', 'payload-too-large'],
   },
   'POST /inventory/holds/{holdId}/confirm': {
     operationId: 'confirmHold',
@@ -169,10 +175,10 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
       201: {
         description: 'Reserved.',
         body: orderResponseSchema,
-        headers: { 'Idempotent-Replayed': { description: 'Present when this is the stored answer to an earlier request with the same key.', schema: z.literal('true') } },
+        headers: IDEMPOTENT_REPLAYED,
       },
     },
-    problems: ['validation', 'unauthorized', 'sold-out', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
+    problems: ['validation', 'unauthorized', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
   },
   'GET /orders': {
     operationId: 'listOrders',
@@ -203,6 +209,46 @@ export const OPERATIONS: Readonly<Record<RouteKey, OperationDescription & { tag:
     request: { path: orderPathSchema },
     responses: { 200: { description: 'Cancelled.', body: cancelOrderResponseSchema } },
     problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'conflict'],
+  },
+  'POST /orders/{orderId}/refund': {
+    operationId: 'refundTickets',
+    summary: 'Refund (退票) some or all ACTIVE tickets of a TICKETED order before its train leaves',
+    description:
+      'The fee depends on the time left before the ticket departs: ≥ 8 days 0; ≥ 48 h 5 %; ≥ 24 h 10 %; less 20 %, ' +
+      'rounded to the nearest 50 fen (25 rounds up), at least 200 fen where a rate applies, never more than the fare. ' +
+      'Each seat is free for its ride at once; the order becomes REFUNDED when no ACTIVE ticket is left. The money goes back through the refund outbox. ' +
+      'Needs an Idempotency-Key, as POST /orders. Another user’s order answers 404.',
+    tag: 'orders',
+    request: { path: orderPathSchema, headers: afterSaleHeadersSchema, body: refundRequestSchema },
+    parameters: { 'idempotency-key': '1–64 characters, unique per intended refund (a UUID).' },
+    responses: {
+      200: {
+        description: 'Refunded.',
+        body: refundResponseSchema,
+        headers: IDEMPOTENT_REPLAYED,
+      },
+    },
+    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'conflict', 'payload-too-large', 'idempotency-conflict'],
+  },
+  'POST /orders/{orderId}/change': {
+    operationId: 'changeTicket',
+    summary: 'Change (改签) one ticket to another service or class for the same stations',
+    description:
+      'The new seat is held at once. A dearer ride: the new order is RESERVED for the difference, paid through the payment callback; once it is ticketed the old ticket becomes CHANGED and its seat is freed (unpaid by `expiresAt`, the old ticket stays ACTIVE). ' +
+      'A cheaper or equal one: the new order is PAID at once and ticketed, the old ticket CHANGED and freed in the same step, and the difference refunded without fee (`refund.amount`). ' +
+      'A ticket is changed once, before it departs (409 `invalid-state`); a full train answers 409 `sold-out` and changes nothing. ' +
+      'The new order counts as an unpaid order of the user while it is RESERVED (429 `limit-reached` at `MAX_UNPAID_ORDERS`). Needs an Idempotency-Key.',
+    tag: 'orders',
+    request: { path: orderPathSchema, headers: afterSaleHeadersSchema, body: changeRequestSchema },
+    parameters: { 'idempotency-key': '1–64 characters, unique per intended change (a UUID).' },
+    responses: {
+      201: {
+        description: 'The new order.',
+        body: changeResponseSchema,
+        headers: IDEMPOTENT_REPLAYED,
+      },
+    },
+    problems: ['validation', 'unauthorized', 'not-found', 'invalid-state', 'sold-out', 'sales-closed', 'duplicate-passenger', 'conflict', 'payload-too-large', 'idempotency-conflict', 'limit-reached'],
   },
   'POST /payments/callback': {
     operationId: 'paymentCallback',

@@ -17,6 +17,7 @@ const EXAMPLE_DETAILS: Readonly<Record<ProblemType, { detail: string; errors?: F
   'payload-too-large': { detail: 'request body is 70000 bytes; the limit is 65536' },
   conflict: { detail: 'another definition of G1_2026-12-01 was already published' },
   'limit-reached': { detail: 'you already have 2 unpaid orders: pay or cancel one first' },
+  'sales-closed': { detail: 'G1_2026-12-01 left VNP at 2026-12-01T01:00:00.000Z: its seats are no longer sold' },
 };
 
 const example = (document: ProblemDocument): ExampleObject => ({ summary: document.title, value: document });

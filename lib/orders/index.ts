@@ -35,10 +35,12 @@ export {
   expire,
   isOverdue,
   needsSeatCheck,
+  passengerFare,
   reserveOrder,
   ticket,
 } from './order';
-export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, canTransition, isFinal } from './order-status';
+export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, canTransition, isFinal, isSettled } from './order-status';
+export { type OrderView, type Refund, type TicketStatus, orderSchema, orderViewSchema, toView } from './order-schema';
 export { type RawBody, signPayment, verifyPaymentCallback, verifyPaymentSignature, type WebhookSecretSource } from './payment-signature';
 export {
   type CreateOrderRequest,

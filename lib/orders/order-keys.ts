@@ -5,6 +5,7 @@
  * |-------------|----------------------|-------|-----------------------------------------------|-------------------------------------|
  * | order       | ORDER#<orderId>      | ORDER | RESERVED#<shard> / <expiresAt> while RESERVED | PAID#<shard> / <updatedAt> while PAID |
  * | idempotency | IDEMP#<userId>#<key> | IDEMP |                                               |                                     |
+ * | refund sent | REFUND#<refundId>    | REFUND |                                              |                                     |
  * | user limits | USER#<userId>        | LIMITS                  (unpaid orders now)                                             |
  * | cancels     | USER#<userId>        | CANCELS#<day>           (cancellations that day)                                        |
  *
@@ -24,6 +25,8 @@ export const orderKeys = {
   overdueShard: (shard: number) => `RESERVED#${shard}`,
   paidShard: (shard: number) => `PAID#${shard}`,
   idempotency: (userId: string, key: string) => ({ pk: `IDEMP#${userId}#${key}`, sk: 'IDEMP' }),
+  /** One per refund sent to the payment provider (lib/refunds/refund-sender.ts): a refund id is sent once. */
+  refund: (refundId: string) => ({ pk: `REFUND#${refundId}`, sk: 'REFUND' }),
   /** One per user: how many of their orders are RESERVED (unpaid) right now. */
   userLimits: (userId: string) => ({ pk: `USER#${userId}`, sk: 'LIMITS' }),
   /** One per user and day (`YYYY-MM-DD`, Beijing time): how many orders they cancelled that day. */

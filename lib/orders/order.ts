@@ -1,7 +1,7 @@
-import type { SeatClass } from '../timetable/service';
 import { ORDER_CURRENCY } from './constants';
 import { InvalidStateError, PaymentMismatchError, TicketMismatchError } from './errors';
 import { canTransition, type OrderStatus } from './order-status';
+import type { Order, Ticket } from './order-schema';
 
 /**
  * The order and the pure decisions on it. A decision takes the current order
@@ -12,53 +12,7 @@ import { canTransition, type OrderStatus } from './order-status';
  * the seat ledger by the caller and passed in.
  */
 
-export interface Passenger {
-  name: string;
-  /** A PRC resident ID number, upper-case check character. */
-  idNumber: string;
-}
-
-export interface OrderSeat {
-  passengerName: string;
-  coach: string;
-  seat: string;
-}
-
-export interface Ticket {
-  ticketNo: string;
-  passengerName: string;
-  coach: string;
-  seat: string;
-  from: string;
-  to: string;
-}
-
-export interface Order {
-  orderId: string;
-  userId: string;
-  status: OrderStatus;
-  /** 1 when created, + 1 on every change: the condition of every write and half of every event id. */
-  version: number;
-  serviceId: string;
-  from: string;
-  to: string;
-  fromIndex: number;
-  toIndex: number;
-  seatClass: SeatClass;
-  passengers: Passenger[];
-  seats: OrderSeat[];
-  /** Integer fen. */
-  amount: number;
-  currency: typeof ORDER_CURRENCY;
-  holdId: string;
-  /** ISO-8601 UTC: the end of the payment window. */
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-  /** The payment that settled the order (PAID, TICKETED, or REFUND_REQUIRED after a late payment). */
-  paymentId?: string;
-  tickets?: Ticket[];
-}
+export type { Order, OrderSeat, Passenger, Ticket } from './order-schema';
 
 /** What a new order is made of once its seats are held. */
 export type OrderDraft = Pick<
@@ -94,7 +48,7 @@ export interface PaymentContext {
  *   the current status and flags a refund of `paymentId`.
  * - `declined`: the provider reports a failed payment; the order waits for another.
  * - `refused`: a mismatch, or a successful payment for an order that cannot take
- *   it (CANCELLED, INIT, FAILED). The caller throws `error`; a refused SUCCEEDED
+ *   it (CANCELLED). The caller throws `error`; a refused SUCCEEDED
  *   payment is also money to give back.
  */
 export type PaymentOutcome =
@@ -104,6 +58,9 @@ export type PaymentOutcome =
   | { kind: 'duplicate'; order: Order }
   | { kind: 'declined'; order: Order }
   | { kind: 'refused'; order: Order; error: PaymentMismatchError | InvalidStateError };
+
+/** What one passenger's ride costs: the order's `fare` when it pays a difference, else its amount shared out. */
+export const passengerFare = (order: Pick<Order, 'amount' | 'fare' | 'seats'>): number => order.fare ?? Math.round(order.amount / Math.max(1, order.seats.length));
 
 /** A new order, RESERVED at version 1 (its hold already made). */
 export function reserveOrder(draft: OrderDraft, now: Date): Order {
@@ -160,10 +117,9 @@ export function applyPayment(order: Order, payment: Payment, context: PaymentCon
     case 'PAID':
     case 'TICKETED':
     case 'REFUND_REQUIRED':
+    case 'REFUNDED':
       return { kind: 'duplicate', order };
-    case 'INIT':
     case 'CANCELLED':
-    case 'FAILED':
       return {
         kind: 'refused',
         order,

@@ -12,7 +12,7 @@ import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError
 import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
 import { OVERDUE_SHARDS } from './order-keys';
 import type { IdempotencyRecord, OrderStore } from './order-store';
-import { type OrderView, toView } from './order-view';
+import { type OrderView, toView } from './order-schema';
 import { ClaimLostError, type PassengerClaims } from './passenger-claims';
 import type { CreateOrderRequest } from './requests';
 import type { UserLimits } from './user-limits';

@@ -77,6 +77,33 @@ export class PassengerClaims {
     }));
   }
 
+  /** Gives back the claims of some of the order's passengers (refunded tickets), in the caller's transaction. */
+  releaseFor(order: Order, idNumbers: readonly string[]): LinkedWrite[] {
+    return idNumbers.map((idNumber) => ({
+      item: { Delete: this.releaseOne(order, idNumber) },
+      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} was booked by another order`),
+    }));
+  }
+
+  /**
+   * Hands an ID's claim on a service from one order to another (a change to another
+   * class of the same train): the passenger keeps one claim there throughout.
+   */
+  transfer(serviceId: string, idNumber: string, fromOrderId: string, toOrderId: string): LinkedWrite {
+    return {
+      item: {
+        Update: {
+          TableName: this.ledgerTable,
+          Key: this.key(serviceId, idNumber),
+          UpdateExpression: 'SET orderId = :to',
+          ConditionExpression: 'orderId = :from',
+          ExpressionAttributeValues: { ':from': fromOrderId, ':to': toOrderId },
+        },
+      },
+      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} is not claimed by order ${fromOrderId} on ${serviceId}`),
+    };
+  }
+
   /** Gives back the claims the order still owns; ones another order has taken are left alone. */
   async release(order: Order): Promise<void> {
     await this.data.ready();

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { heldSeatSchema } from '../ledger/responses';
-import { seatClassSchema, serviceIdSchema, stationCode } from '../timetable/requests';
-import { ORDER_CURRENCY } from './constants';
-import { ORDER_STATUSES } from './order-status';
+import { orderViewSchema } from './order-schema';
 import { orderIdSchema } from './requests';
 
 /**
@@ -10,34 +7,9 @@ import { orderIdSchema } from './requests';
  * contract lets a response carry fields beyond the ones it names.
  */
 
-/** INIT never leaves the service: an order is RESERVED by the time anyone can read it. */
-export const orderStatusSchema = z.enum(ORDER_STATUSES).exclude(['INIT']);
+const orderStatusSchema = orderViewSchema.shape.status;
 
-export const orderSeatSchema = heldSeatSchema.extend({ passengerName: z.string() });
-
-export const ticketSchema = orderSeatSchema.extend({
-  ticketNo: z.string(),
-  from: stationCode,
-  to: stationCode,
-});
-
-export const orderResponseSchema = z.looseObject({
-  orderId: orderIdSchema,
-  status: orderStatusSchema,
-  serviceId: serviceIdSchema,
-  from: stationCode,
-  to: stationCode,
-  seatClass: seatClassSchema,
-  seats: z.array(orderSeatSchema),
-  /** Integer fen for every passenger's ride. */
-  amount: z.int().min(0),
-  currency: z.literal(ORDER_CURRENCY),
-  /** The end of the payment window: a RESERVED order not paid by then becomes EXPIRED. */
-  expiresAt: z.iso.datetime(),
-  createdAt: z.iso.datetime(),
-  /** Once TICKETED: one per passenger. */
-  tickets: z.array(ticketSchema).optional(),
-});
+export const orderResponseSchema = z.looseObject(orderViewSchema.shape);
 
 export const orderListResponseSchema = z.looseObject({
   orders: z.array(orderResponseSchema),

@@ -17,3 +17,6 @@ export class TicketIssueContentionError extends TicketError {}
 
 /** Thrown for every job while `TICKET_ISSUER_FAIL=always`: the DLQ drill, never set in production. */
 export class TicketIssuerDrillError extends TicketError {}
+
+/** A dearer change was paid but its old ticket is no longer waiting for it (refunded, or changed otherwise): an operator decides. */
+export class ChangeSwapError extends TicketError {}

@@ -1,13 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { changeOut, voidChange } from '../after-sale/after-sale-decisions';
+import type { SoldSeats } from '../ledger/sold-seats';
 import { type Order, OrderVersionConflictError, ticket } from '../orders';
 import type { OrderStore } from '../orders/order-store';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import { MAX_ISSUE_ATTEMPTS } from './constants';
-import { TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
+import { ChangeSwapError, TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
 import { type TicketJob, parseTicketJob } from './ticket-job';
-import { numberedTickets } from './ticket-numbers';
+import { numberedTickets, ticketNumber } from './ticket-numbers';
 
 export type IssuerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -16,7 +18,12 @@ export type IssuerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
  * (or one that lost a race to its twin); `nothing-to-issue` is an order that is
  * not PAID (refunded, failed…), which no retry would change.
  */
-export type IssueOutcome = { kind: 'issued'; order: Order } | { kind: 'already-ticketed'; order: Order } | { kind: 'nothing-to-issue'; order: Order };
+export type IssueOutcome =
+  | { kind: 'issued'; order: Order }
+  | { kind: 'already-ticketed'; order: Order }
+  | { kind: 'nothing-to-issue'; order: Order }
+  /** A paid change whose old ticket was no longer waiting for it: its seats given back, its payment owed back (REFUND_REQUIRED). */
+  | { kind: 'change-voided'; order: Order };
 
 export interface TicketIssuerOptions {
   now?: () => Date;
@@ -24,7 +31,11 @@ export interface TicketIssuerOptions {
   /** The DLQ drill (`TICKET_ISSUER_FAIL=always`): every job fails before it reads anything. */
   failEveryJob?: boolean;
   count?: CountBusinessEvent;
+  /** Frees the old ticket's seat when a dearer change (改签) is ticketed. */
+  soldSeats?: Pick<SoldSeats, 'freeItem' | 'transact'>;
 }
+
+type IssuerOrders = Pick<OrderStore, 'get' | 'save' | 'replace'>;
 
 /**
  * The consumer of the `ticket-outbox` queue: issues the tickets of a PAID order
@@ -37,18 +48,20 @@ export interface TicketIssuerOptions {
  * TICKETED and succeeds without writing.
  */
 export class TicketIssuer {
-  readonly #orders: Pick<OrderStore, 'get' | 'save'>;
+  readonly #orders: IssuerOrders;
   readonly #now: () => Date;
   readonly #logger: IssuerLogger | undefined;
   readonly #failEveryJob: boolean;
   readonly #count: CountBusinessEvent;
+  readonly #soldSeats: TicketIssuerOptions['soldSeats'];
 
-  constructor(orders: Pick<OrderStore, 'get' | 'save'>, options: TicketIssuerOptions = {}) {
+  constructor(orders: IssuerOrders, options: TicketIssuerOptions = {}) {
     this.#orders = orders;
     this.#now = options.now ?? (() => new Date());
     this.#logger = options.logger;
     this.#failEveryJob = options.failEveryJob ?? false;
     this.#count = options.count ?? (() => undefined);
+    this.#soldSeats = options.soldSeats;
   }
 
   /**
@@ -56,6 +69,8 @@ export class TicketIssuer {
    * 2. TICKETED: done. Not PAID: nothing to issue, done.
    * 3. PAID: one ticket per passenger, written with the status TICKETED if the
    *    order is still at the version read; after a lost race, back to 1.
+   *    A dearer change's order (`changeOf`) is ticketed in one transaction with its
+   *    old ticket becoming CHANGED and that ticket's seat freed: only then.
    */
   async issue(job: TicketJob): Promise<IssueOutcome> {
     if (this.#failEveryJob) throw new TicketIssuerDrillError(`TICKET_ISSUER_FAIL=always: job ${job.eventId} fails on purpose`);
@@ -70,7 +85,15 @@ export class TicketIssuer {
 
       const next = ticket(order, numberedTickets(order), this.#now());
       try {
-        await this.#orders.save(next);
+        if (order.changeOf) {
+          const written = await this.#swap(order, next);
+          if (written !== next) {
+            this.#logger?.warn('the ticket this change replaces is no longer waiting for it; the change is voided and its payment owed back', { eventId: job.eventId, orderId: order.orderId });
+            return { kind: 'change-voided', order: written };
+          }
+        } else {
+          await this.#orders.save(next);
+        }
       } catch (error) {
         if (error instanceof OrderVersionConflictError) continue;
         throw error;
@@ -80,6 +103,44 @@ export class TicketIssuer {
       return { kind: 'issued', order: next };
     }
     throw new TicketIssueContentionError(`job ${job.eventId}: order ${job.orderId} changed under each of ${MAX_ISSUE_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The new tickets of a change and the old ticket's end, in one transaction conditional
+   * on both orders' versions and on the old seat still sold to the old order. A cheaper
+   * change already swapped when it was paid: its tickets alone are written. An old
+   * ticket no longer waiting for this change (refunded after the change lapsed, then the
+   * change paid late) cannot be swapped: the change is voided instead, its seats freed
+   * and its order REFUND_REQUIRED, so the refund outbox pays the difference back.
+   * @returns what was written: `next`, or the voided order.
+   */
+  async #swap(order: Order, next: Order): Promise<Order> {
+    const changeOf = next.changeOf as NonNullable<Order['changeOf']>;
+    const old = await this.#orders.get(changeOf.orderId);
+    const oldTicket = old?.tickets?.find((t) => t.ticketNo === changeOf.ticketNo);
+    if (!old || !oldTicket) throw new ChangeSwapError(`order ${next.orderId} changes ticket ${changeOf.ticketNo} of order ${changeOf.orderId}, which does not exist`);
+    if (oldTicket.status === 'CHANGED' && oldTicket.changedTo?.orderId === next.orderId) {
+      await this.#orders.save(next);
+      return next;
+    }
+    if (!this.#soldSeats) throw new ChangeSwapError(`order ${next.orderId} is a change, and this issuer cannot free seats`);
+    if (oldTicket.status !== 'ACTIVE' || oldTicket.pendingChange !== next.orderId) {
+      const voided = voidChange(order, this.#now());
+      const soldSeats = this.#soldSeats;
+      await soldSeats.transact([this.#orders.replace(voided), ...order.seats.map((seat) => soldSeats.freeItem(order, seat))], (index) =>
+        index === 0 ? new OrderVersionConflictError(`order ${order.orderId} changed meanwhile`) : new ChangeSwapError(`the seats of order ${order.orderId} are no longer sold to it`),
+      );
+      return voided;
+    }
+    const changed = changeOut(old, oldTicket.ticketNo, { orderId: next.orderId, ticketNo: ticketNumber(next.orderId, 0) }, this.#now());
+    const items = [this.#orders.replace(next), this.#orders.replace(changed), this.#soldSeats.freeItem(old, oldTicket)];
+    await this.#soldSeats.transact(items, (index) =>
+      index < 2
+        ? new OrderVersionConflictError(`order ${index === 0 ? next.orderId : old.orderId} changed meanwhile`)
+        : new ChangeSwapError(`the seat of ticket ${oldTicket.ticketNo} is no longer sold to order ${old.orderId}`),
+    );
+    this.#count('TicketsChanged');
+    return next;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonMessage } from '../messages/json-message';
 import { type OrderPaid, orderEventId } from '../events/order-events';
 import { MalformedTicketJobError } from './errors';
 
@@ -27,17 +28,5 @@ export function ticketJobFor(event: OrderPaid): TicketJob {
 }
 
 /** @throws MalformedTicketJobError for a body that is not a ticket job. */
-export function parseTicketJob(body: string, messageId: string): TicketJob {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (cause) {
-    throw new MalformedTicketJobError(`message ${messageId} is not JSON`, { cause });
-  }
-  const result = ticketJobSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-    throw new MalformedTicketJobError(`message ${messageId} is not a ticket job: ${problems}`, { cause: result.error });
-  }
-  return result.data;
-}
+export const parseTicketJob = (body: string, messageId: string): TicketJob =>
+  parseJsonMessage(ticketJobSchema, body, { messageId, kind: 'a ticket job' }, (message, options) => new MalformedTicketJobError(message, options));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Order, Ticket } from '../orders';
+import { type Order, passengerFare, type Ticket } from '../orders';
 import { MAX_TICKETS_PER_ORDER, ORDER_HASH_CHARACTERS, TICKET_NUMBER_ALPHABET, TICKET_NUMBER_PREFIX } from './constants';
 
 /**
@@ -26,7 +26,8 @@ export function ticketNumber(orderId: string, passengerIndex: number): string {
 }
 
 /** One ticket per seat (one seat per passenger), in the order's seat order, for the order's ride. */
-export function numberedTickets(order: Pick<Order, 'orderId' | 'seats' | 'from' | 'to'>): Ticket[] {
+export function numberedTickets(order: Pick<Order, 'orderId' | 'seats' | 'from' | 'to' | 'amount' | 'fare'>): Ticket[] {
+  const fare = passengerFare(order);
   return order.seats.map((seat, index) => ({
     ticketNo: ticketNumber(order.orderId, index),
     passengerName: seat.passengerName,
@@ -34,6 +35,8 @@ export function numberedTickets(order: Pick<Order, 'orderId' | 'seats' | 'from' 
     seat: seat.seat,
     from: order.from,
     to: order.to,
+    status: 'ACTIVE',
+    fare,
   }));
 }
 

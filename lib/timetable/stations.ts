@@ -1,3 +1,4 @@
+import { railwayDate } from './departure';
 import type { TimetableStore } from './timetable-store';
 
 export interface Station {
@@ -5,12 +6,10 @@ export interface Station {
   name: string;
 }
 
-/** Railway local time (Asia/Shanghai, UTC+8, no daylight saving): timetable dates are counted there. */
-const RAILWAY_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
 /** The contract lets the list lag by up to 10 s; one read per execution environment per window. */
 export const STATIONS_CACHE_MS = 10_000;
 
-export const railwayDate = (nowMs: number): string => new Date(nowMs + RAILWAY_UTC_OFFSET_MS).toISOString().slice(0, 10);
+export { railwayDate };
 
 /**
  * The stations a traveller can pick: every stop of an open service departing

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../domain-error';
+import { isPastDate, railwayDate } from './departure';
 import { ServiceNotFoundError } from './errors';
 import { fingerprint, type PublishServiceRequest, type Ride, rideOf, type SeatClass, seatCount, type Service, toService } from './service';
 import type { TimetableStore } from './timetable-store';
@@ -29,6 +30,10 @@ export class Timetable {
 
   /** Opens a service for sale; the identical service again is a no-op, a different one under its id a conflict. */
   async publish(request: PublishServiceRequest): Promise<{ serviceId: string; seats: number; created: boolean }> {
+    if (isPastDate(request.date, this.now())) {
+      const message = `${request.date} is before today (${railwayDate(this.now())}, railway local time)`;
+      throw new InvalidRequestError(message, { errors: [{ path: 'date', message }] });
+    }
     const service = toService(request);
     const outcome = await this.store.publish(service, fingerprint(request));
     return { serviceId: service.serviceId, seats: seatCount(service), created: outcome === 'created' };

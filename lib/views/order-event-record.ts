@@ -1,8 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { ORDER_EVENT_TYPES, type OrderEvent, orderEventId } from '../events/order-events';
-import { ORDER_CURRENCY, ORDER_STATUSES } from '../orders';
-import { SEAT_CLASSES } from '../timetable/service';
+import { eventTypeOf, ORDER_EVENT_TYPES, type OrderEvent, orderEventId } from '../events/order-events';
+import { AFTER_SALE_EVENT_TYPES, orderSchema as orderRecordSchema } from '../orders/order-schema';
 import { MalformedOrderEventRecordError } from './errors';
 
 /**
@@ -10,32 +9,18 @@ import { MalformedOrderEventRecordError } from './errors';
  * (JSON, base64 in the Lambda event). Every consumer of the stream reads
  * records through here, so each checks the same envelope: the fields the
  * consumers use, and that the envelope agrees with the order it carries.
- * Fields nobody reads here (passengers, holdId, paymentId…) pass through.
+ * The order is checked as the order schema says (lib/orders/order-schema.ts),
+ * its passengers as events carry them (name and masked ID number).
  */
-const seatSchema = z.object({ passengerName: z.string(), coach: z.string(), seat: z.string() });
-
 const orderSchema = z.looseObject({
-  orderId: z.string().min(1),
-  userId: z.string().min(1),
-  status: z.enum(ORDER_STATUSES),
-  version: z.int().positive(),
-  serviceId: z.string().min(1),
-  from: z.string().min(1),
-  to: z.string().min(1),
-  seatClass: z.enum(SEAT_CLASSES),
-  seats: z.array(seatSchema),
-  amount: z.int().min(0),
-  currency: z.literal(ORDER_CURRENCY),
-  expiresAt: z.iso.datetime(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  tickets: z.array(seatSchema.extend({ ticketNo: z.string().min(1), from: z.string(), to: z.string() })).optional(),
+  ...orderRecordSchema.omit({ passengers: true }).shape,
+  passengers: z.array(z.object({ name: z.string(), idMasked: z.string() })),
 });
 
 const eventSchema = z
   .object({
     eventId: z.string().min(1),
-    type: z.enum(Object.values(ORDER_EVENT_TYPES)),
+    type: z.enum([...Object.values(ORDER_EVENT_TYPES), ...AFTER_SALE_EVENT_TYPES]),
     orderId: z.string().min(1),
     version: z.int().positive(),
     occurredAt: z.iso.datetime(),
@@ -46,7 +31,7 @@ const eventSchema = z
     if (event.eventId !== orderEventId(event.orderId, event.version)) ctx.addIssue({ code: 'custom', path: ['eventId'], message: 'is not <orderId>:<version>' });
     if (order.orderId !== event.orderId) ctx.addIssue({ code: 'custom', path: ['order', 'orderId'], message: `is not the event's ${event.orderId}` });
     if (order.version !== event.version) ctx.addIssue({ code: 'custom', path: ['order', 'version'], message: `is not the event's ${event.version}` });
-    if (order.status === 'INIT' || ORDER_EVENT_TYPES[order.status] !== event.type) {
+    if (eventTypeOf(order) !== event.type) {
       ctx.addIssue({ code: 'custom', path: ['type'], message: `${event.type} does not announce a ${order.status} order` });
     }
   });

@@ -1,13 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequestError } from '../domain-error';
-import type { Order } from '../orders';
+import { finishedOrderViewTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
+import { type Order, type OrderView, toView } from '../orders/order-schema';
+import { isSettled } from '../orders/order-status';
 
 /** What the read model keeps of an order: anything but its passengers. */
 type ViewedOrder = Omit<Order, 'passengers'>;
-import { finishedOrderViewTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
-import { isFinal } from '../orders/order-status';
-import { type OrderView, toView } from '../orders/order-view';
 
 /**
  * The order-view table, the read model of GET /orders and GET /orders/{id}.
@@ -69,7 +68,7 @@ export class OrderViewStore implements OrderViewWriter {
   /** The user's order; another user's answers undefined, as an unknown id does. */
   async findForUser(userId: string, orderId: string): Promise<OrderView | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderViewKeys.view(orderId) }));
-    return Item && Item.userId === userId ? viewOf(Item) : undefined;
+    return Item && Item.userId === userId ? toView(Item) : undefined;
   }
 
   /** The user's orders, newest first; `cursor` is a `nextCursor` this method returned for the same user. */
@@ -87,7 +86,7 @@ export class OrderViewStore implements OrderViewWriter {
       }),
     );
     return {
-      orders: (page.Items ?? []).map(viewOf),
+      orders: (page.Items ?? []).map(toView),
       ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
     };
   }
@@ -100,29 +99,10 @@ function toItem(order: ViewedOrder): Record<string, unknown> {
     userId: order.userId,
     version: order.version,
     updatedAt: order.updatedAt,
-    // What travellers are shown; tickets exist only on a TICKETED order, a final state.
+    // What travellers are shown.
     ...toView(order),
-    // A finished order's view expires after the retention policy; one still in play never does.
-    ...(isFinal(order.status) ? { [TTL_ATTRIBUTE]: finishedOrderViewTtl(new Date(order.updatedAt)) } : {}),
-  };
-}
-
-/** The API's shape (shared/API.md): tickets only once TICKETED. */
-function viewOf(item: Record<string, unknown>): OrderView {
-  const view = item as unknown as OrderView;
-  return {
-    orderId: view.orderId,
-    status: view.status,
-    serviceId: view.serviceId,
-    from: view.from,
-    to: view.to,
-    seatClass: view.seatClass,
-    seats: view.seats,
-    amount: view.amount,
-    currency: view.currency,
-    expiresAt: view.expiresAt,
-    createdAt: view.createdAt,
-    ...(view.status === 'TICKETED' && view.tickets ? { tickets: view.tickets } : {}),
+    // A settled order's view expires after the retention policy; one still in play never does.
+    ...(isSettled(order.status) ? { [TTL_ATTRIBUTE]: finishedOrderViewTtl(new Date(order.updatedAt)) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { startEmulators } from '../../infra/local/emulators';
 import { SoldOutError } from '../../lib/ledger/errors';
 import type { PublishServiceRequest } from '../../lib/timetable/service';
 import { provisionFromTemplate } from '../helpers/ledger-table';
+import { daysFromNow } from '../helpers/services';
 import { type SeatTables, seatSystem } from '../helpers/seat-system';
 import type { BenchRow } from './bench-row';
 
@@ -16,7 +17,7 @@ const STOPS = 20;
 export function benchTrain(trainNo: string): PublishServiceRequest {
   return {
     trainNo,
-    date: '2026-12-01',
+    date: daysFromNow(30),
     stops: Array.from({ length: STOPS }, (_, i) => ({
       station: `S${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
       name: `Stop ${i}`,

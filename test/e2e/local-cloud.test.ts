@@ -1,4 +1,5 @@
 import { demoTimetable } from '../../infra/local/demo-timetable';
+import { railwayDate } from '../../lib/timetable/departure';
 import { useLocalCloud } from '../helpers/local-cloud';
 
 interface Problem {
@@ -137,9 +138,9 @@ describe('Local cloud: npm start -- --memory', () => {
     expect((response.body as Problem).type).toBe('/problems/not-found');
   });
 
-  it('lists the seeded demo trains from Beijing South to Shanghai Hongqiao today', async () => {
+  it('lists the seeded demo trains from Beijing South to Shanghai Hongqiao today (railway local time)', async () => {
     // Prepare
-    const today = new Date().toISOString().slice(0, 10);
+    const today = railwayDate(Date.now());
 
     // Act
     const response = await call(`${cloud().url}/services?from=VNP&to=AOH&date=${today}`);

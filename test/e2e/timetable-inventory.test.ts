@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type LocalCloudProcess, startLocalCloudProcess } from '../helpers/local-cloud';
-import { nextTrainNo, smallService } from '../helpers/services';
+import { daysFromNow, nextTrainNo, smallService } from '../helpers/services';
 import { eventually } from '../helpers/eventually';
 
 let cloud: LocalCloudProcess;
@@ -42,7 +42,7 @@ describe('HTTP API: timetable and inventory on the local cloud', () => {
   it('publishes, holds, shows fewer seats, releases and shows them again', async () => {
     const service = smallService({ rows: 4 });
     const published = await call('POST', '/admin/services', { token: admin, body: service });
-    expect(published).toMatchObject({ status: 201, body: { serviceId: `${service.trainNo}_2026-12-01`, seats: 20 } });
+    expect(published).toMatchObject({ status: 201, body: { serviceId: `${service.trainNo}_${service.date}`, seats: 20 } });
     const { serviceId } = published.body;
     expect((await call('POST', '/admin/services', { token: admin, body: service })).status).toBe(200);
     await eventuallyFree(serviceId, 20);
@@ -80,10 +80,10 @@ describe('HTTP API: timetable and inventory on the local cloud', () => {
   });
 
   it('finds a published train by date and stations, with the fare pro rata', async () => {
-    const service = smallService({ trainNo: nextTrainNo(), date: '2026-12-20' });
+    const service = smallService({ trainNo: nextTrainNo(), date: daysFromNow(17) });
     await call('POST', '/admin/services', { token: admin, body: service });
 
-    const { status, body } = await call('GET', '/services?from=JGK&to=AOH&date=2026-12-20');
+    const { status, body } = await call('GET', `/services?from=JGK&to=AOH&date=${service.date}`);
 
     expect(status).toBe(200);
     expect(body.services).toContainEqual(expect.objectContaining({ trainNo: service.trainNo, classes: { second: { available: 10, fare: 27650 } } }));

@@ -1,4 +1,10 @@
+import { railwayDate } from '../../lib/timetable/departure';
 import type { PublishServiceRequest } from '../../lib/timetable/service';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The railway-local date `days` after today: trains of it can be published and sold whenever the tests run. */
+export const daysFromNow = (days: number): string => railwayDate(Date.now() + days * DAY_MS);
 
 let trainCounter = 0;
 
@@ -9,7 +15,7 @@ export const nextTrainNo = (): string => `G${(++trainCounter % 9000) + 1000}`;
 export function smallService(options: { rows?: number; letters?: string[]; trainNo?: string; date?: string } = {}): PublishServiceRequest {
   return {
     trainNo: options.trainNo ?? nextTrainNo(),
-    date: options.date ?? '2026-12-01',
+    date: options.date ?? daysFromNow(30),
     stops: [
       { station: 'VNP', name: 'Beijing South', departs: '09:00' },
       { station: 'TXP', name: 'Tianjin South', arrives: '09:35', departs: '09:37' },

@@ -1,5 +1,5 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { API_ROUTES } from '../../infra/cdk/api-routes';
+import { API_ROUTES } from '../../lib/http/api-routes';
 import { DEFAULT_API_THROTTLES, worstCaseRate } from '../../infra/cdk/api-throttles';
 import { createTicketingApp } from '../../infra/cdk/ticketing-app';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { API_ROUTES } from '../../infra/cdk/api-routes';
+import { API_ROUTES } from '../../lib/http/api-routes';
 import { createTicketingApp } from '../../infra/cdk/ticketing-app';
 import { buildOpenApiDocument, formatOpenApiDocument, type OpenApiDocument } from '../../lib/openapi';
 

@@ -27,10 +27,12 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'GET /orders', functionId: 'ListOrdersFunction', auth: 'JWT', access: 'orderViews:list' },
   { routeKey: 'GET /orders/{orderId}', functionId: 'GetOrderFunction', auth: 'JWT', access: 'orderViews:get' },
   { routeKey: 'POST /orders/{orderId}/cancel', functionId: 'CancelOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
+  { routeKey: 'POST /orders/{orderId}/refund', functionId: 'RefundOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
+  { routeKey: 'POST /orders/{orderId}/change', functionId: 'ChangeOrderFunction', auth: 'JWT', access: 'orders:readWrite' },
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
 /** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector, the occupancy projector. */
-const BACKGROUND_FUNCTIONS = 7;
+const BACKGROUND_FUNCTIONS = 9;
 
 const TABLE = 'SeatLedgerTable';
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -511,7 +513,7 @@ describe('Stack: TicketingStack', () => {
       expect(resources[queueLogicalId('ticketOutbox')]?.Properties.VisibilityTimeout).toBe(issuerTimeout * 6);
     });
 
-    it('lets the issuer only get and put orders, and the projector only put views', () => {
+    it('lets the issuer only get and put orders (and free a changed ticket\'s seat), and the projector only put views', () => {
       const dynamo = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
         const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
         return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -522,11 +524,11 @@ describe('Stack: TicketingStack', () => {
           .sort();
       };
 
-      expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
       expect(dynamo(stack.ticketWorkers.projector)).toEqual(['dynamodb:PutItem']);
     });
 
-    it('keeps the issuer to order items and the projector to view items', () => {
+    it('keeps the issuer to order items (and seat items, to free one) and the projector to view items', () => {
       const conditionsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
         const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
         return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -536,7 +538,10 @@ describe('Stack: TicketingStack', () => {
           .map((st) => st.Condition);
       };
 
-      expect(conditionsOf(stack.ticketWorkers.issuer)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } }]);
+      expect(conditionsOf(stack.ticketWorkers.issuer)).toEqual([
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } },
+      ]);
       expect(conditionsOf(stack.ticketWorkers.projector)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } }]);
       expect(orderKeys.order('o-1').pk).toMatch(/^ORDER#/);
       expect(orderKeys.idempotency('u', 'k').pk).not.toMatch(/^ORDER#/);

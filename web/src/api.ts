@@ -38,10 +38,8 @@ export interface OrderRequest {
   passengers: Passenger[];
   preferences?: { letters?: string[]; together?: boolean };
 }
-/** As the API answers it; after-sale adds a ticket `status` (ACTIVE, REFUNDED, CHANGED). */
-export interface Ticket extends ApiTicket {
-  status?: string;
-}
+/** As the API answers it, with its `status` (ACTIVE, REFUNDED, CHANGED). */
+export type Ticket = ApiTicket;
 export interface Order {
   orderId: string;
   status: string;

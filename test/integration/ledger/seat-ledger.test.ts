@@ -12,7 +12,7 @@ import { type PublishServiceRequest, serviceIdOf } from '../../../lib/timetable/
 import { useEmulators } from '../../helpers/emulators';
 import { provisionFromTemplate } from '../../helpers/ledger-table';
 import { type SeatTables, seatSystem } from '../../helpers/seat-system';
-import { smallService, STATIONS } from '../../helpers/services';
+import { daysFromNow, smallService, STATIONS } from '../../helpers/services';
 
 useEmulators();
 
@@ -240,16 +240,17 @@ describe('Class: Timetable', () => {
     });
 
     it('lists a published service on its date with fares pro rata', async () => {
-      const request = smallService({ date: '2026-12-24' });
+      const searchDate = daysFromNow(21);
+      const request = smallService({ date: searchDate });
       const { timetable, availability } = system();
       await timetable.publish(request);
 
-      const found = await availability.search('TXP', 'NKH', '2026-12-24');
+      const found = await availability.search('TXP', 'NKH', searchDate);
 
       expect(found).toContainEqual(
         expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37' }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
       );
-      expect(await availability.search('NKH', 'TXP', '2026-12-24')).toEqual([]);
+      expect(await availability.search('NKH', 'TXP', searchDate)).toEqual([]);
     });
   });
 });

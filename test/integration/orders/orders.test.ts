@@ -233,7 +233,7 @@ describe('Class: Orders', () => {
       await orders.pay({ paymentId: `pay-${order.orderId}`, orderId: order.orderId, amount: order.amount, currency: 'CNY', status: 'SUCCEEDED' });
 
       // 06:45 Beijing time on the day after the service date is 22:45 UTC on the service date; a day on.
-      expect(await claimOf(LI_LEI.idNumber)).toMatchObject({ orderId: order.orderId, ttl: Date.parse('2026-12-02T22:45:00Z') / 1000 });
+      expect(await claimOf(LI_LEI.idNumber)).toMatchObject({ orderId: order.orderId, ttl: Date.parse(`${overnight.date}T22:45:00Z`) / 1000 + 86_400 });
     });
   });
 

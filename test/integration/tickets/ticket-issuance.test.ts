@@ -18,7 +18,7 @@ useEmulators();
 type IssueHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 type DispatchHandler = (event: KinesisStreamEvent, context: ReturnType<typeof lambdaContext>) => Promise<KinesisStreamBatchResponse>;
 
-const ENV_KEYS = ['ORDERS_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'TICKET_ISSUER_FAIL', 'PASSENGER_DATA_KEY'] as const;
+const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'TICKET_ISSUER_FAIL', 'PASSENGER_DATA_KEY'] as const;
 const envBefore = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 let db: DynamoDBDocumentClient;
@@ -58,7 +58,8 @@ beforeAll(async () => {
   store = new OrderStore(db, tableName, testPassengerData());
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
   await store.ready();
-  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
+  // The issuer frees a changed ticket's seat in the ledger; no change here, so any table name does.
+  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
   delete process.env.TICKET_ISSUER_FAIL;
   ({ handler: issue } = (await import('../../../functions/tickets/issue-tickets')) as { handler: IssueHandler });
   ({ handler: dispatch } = (await import('../../../functions/tickets/dispatch-tickets')) as { handler: DispatchHandler });

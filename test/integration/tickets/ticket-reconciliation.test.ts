@@ -17,7 +17,7 @@ useEmulators();
 type Reconcile = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<{ unticketed: number; stoppedMappings?: number }>;
 type Issue = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 
-const ENV_KEYS = ['ORDERS_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'EVENT_SOURCE_MAPPING_FUNCTIONS', 'TICKET_ISSUER_FAIL'] as const;
+const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'EVENT_SOURCE_MAPPING_FUNCTIONS', 'TICKET_ISSUER_FAIL'] as const;
 const envBefore = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 let db: DynamoDBDocumentClient;
@@ -63,7 +63,8 @@ beforeAll(async () => {
   await store.ready();
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
   // The handler opens the orders it reads with the local dev key, as the local cloud gives it.
-  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
+  // The issuer frees a changed ticket's seat in the ledger; no change here, so any table name does.
+  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
   delete process.env.EVENT_SOURCE_MAPPING_FUNCTIONS;
   delete process.env.TICKET_ISSUER_FAIL;
   ({ handler: reconcile } = (await import('../../../functions/tickets/reconcile-tickets')) as { handler: Reconcile });

@@ -17,14 +17,14 @@ const refundRequired = (() => {
 })();
 
 /** The order as it stands after the decision that leads to each status. */
-const ordersByStatus: Record<Exclude<OrderStatus, 'INIT'>, { order: Order; previous?: Order }> = {
+const ordersByStatus: Record<OrderStatus, { order: Order; previous?: Order }> = {
   RESERVED: { order: reserved },
   PAID: { order: paid, previous: reserved },
   TICKETED: { order: ticket(paid, ticketsFor(paid), at(4)), previous: paid },
   CANCELLED: { order: cancel(reserved, at(5)), previous: reserved },
   EXPIRED: { order: expire(reserved, at(31)), previous: reserved },
   REFUND_REQUIRED: { order: refundRequired, previous: reserved },
-  FAILED: { order: { ...reserved, status: 'FAILED', version: 2, updatedAt: at(1).toISOString() }, previous: { ...reserved, status: 'INIT' } },
+  REFUNDED: { order: { ...refundRequired, status: 'REFUNDED', version: 3, updatedAt: at(40).toISOString() }, previous: refundRequired },
 };
 
 /** Events carry each passenger's name and masked ID number, never the number. */
@@ -67,7 +67,7 @@ describe('Function: orderEventFor', () => {
       ['CANCELLED', 'OrderCancelled', 2],
       ['EXPIRED', 'OrderExpired', 2],
       ['REFUND_REQUIRED', 'OrderRefundRequired', 2],
-      ['FAILED', 'OrderFailed', 2],
+      ['REFUNDED', 'OrderRefunded', 3],
     ] as const)('maps an order that became %s to %s at its version', (status, type, version) => {
       // Prepare
       const { order, previous } = ordersByStatus[status];
@@ -80,8 +80,8 @@ describe('Function: orderEventFor', () => {
       expect(event?.order.status).toBe(status);
     });
 
-    it('has an event type for every status but INIT', () => {
-      expect(Object.keys(ORDER_EVENT_TYPES).sort()).toEqual(['CANCELLED', 'EXPIRED', 'FAILED', 'PAID', 'REFUND_REQUIRED', 'RESERVED', 'TICKETED']);
+    it('has an event type for every status', () => {
+      expect(Object.keys(ORDER_EVENT_TYPES).sort()).toEqual(['CANCELLED', 'EXPIRED', 'PAID', 'REFUNDED', 'REFUND_REQUIRED', 'RESERVED', 'TICKETED']);
     });
 
     it('takes occurredAt from the order, not from the clock', () => {
@@ -161,8 +161,12 @@ describe('Function: orderEventFor', () => {
       expect(orderEventFor(orderItem(reserved), orderItem(paid))).toBeUndefined();
     });
 
-    it('ignores an INIT order (nothing downstream acts on it)', () => {
-      expect(orderEventFor(orderItem({ ...reserved, status: 'INIT' }))).toBeUndefined();
+    it('announces a version an after-sale write made as that write says, and the next version by its status again', () => {
+      const ticketed = ordersByStatus.TICKETED.order;
+      const refunded = { ...ticketed, version: 4, lastEvent: { type: 'TicketsRefunded' as const, version: 4 } };
+
+      expect(orderEventFor(orderItem(refunded))?.type).toBe('TicketsRefunded');
+      expect(orderEventFor(orderItem({ ...refunded, version: 5, status: 'REFUNDED' }))?.type).toBe('OrderRefunded');
     });
   });
 

@@ -10,6 +10,7 @@ export function useContainerClock(): { advance: (ms: number) => void } {
   const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
   beforeAll(() => {
     jest.useFakeTimers({
+      now: Date.parse(FIXTURE_NOW),
       doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
     });
   });
@@ -20,3 +21,9 @@ export function useContainerClock(): { advance: (ms: number) => void } {
 
 /** Past the max age of what a container keeps a while: a service's occupancy snapshot (500 ms), the services on a date (1 s). */
 export const SNAPSHOT_STALE_AFTER_MS = 5_000;
+
+/**
+ * Where the container clock starts: the day before the sample events' train (G1 on
+ * 2026-12-01, events/) leaves, so their seats are still on sale whatever today is.
+ */
+export const FIXTURE_NOW = '2026-11-30T12:00:00.000Z';

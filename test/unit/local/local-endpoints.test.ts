@@ -155,6 +155,7 @@ describe('Endpoint: POST /_local/faults', () => {
       faults: {
         ticketIssuer: (up) => switched.push(`ticketIssuer ${up ? 'up' : 'down'}`),
         eventStream: (up) => switched.push(`eventStream ${up ? 'up' : 'down'}`),
+        refundProvider: (mode) => switched.push(`refundProvider ${mode}`),
       },
     })['POST /_local/faults'] as LocalEndpoint;
     return { faults, switched };
@@ -169,6 +170,14 @@ describe('Endpoint: POST /_local/faults', () => {
     expect(down).toEqual({ statusCode: 204 });
     expect(up).toEqual({ statusCode: 204 });
     expect(switched).toEqual(['ticketIssuer down', 'eventStream down', 'eventStream up']);
+  });
+
+  it("sets the simulated payment provider's mode", async () => {
+    const { faults, switched } = withControls();
+
+    expect(await faults(request({ refundProvider: 'lose-answers' }))).toEqual({ statusCode: 204 });
+    expect(await faults(request({ refundProvider: 'sideways' }))).toMatchObject({ statusCode: 400 });
+    expect(switched).toEqual(['refundProvider lose-answers']);
   });
 
   it('answers 204 to an empty object, switching nothing', async () => {
@@ -257,5 +266,22 @@ describe('Endpoint: GET /_local/metrics', () => {
     const metrics = localEndpoints(await LocalAuth.create())['GET /_local/metrics'] as LocalEndpoint;
 
     expect((await metrics(request(''))).statusCode).toBe(501);
+  });
+});
+
+describe('Endpoint: GET /_local/refunds', () => {
+  it('answers what the simulated provider received at the time of the request', async () => {
+    const refunds = localEndpoints(await LocalAuth.create(), { refunds: () => ({ refunds: [{ refundId: 'r-1', orderId: 'o-1', paymentId: 'p-1', amount: 100 }], requests: 2 }) })['GET /_local/refunds'] as LocalEndpoint;
+
+    const response = await refunds(request(''));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ refunds: [{ refundId: 'r-1', orderId: 'o-1', paymentId: 'p-1', amount: 100 }], requests: 2 });
+  });
+
+  it('answers 501 without a simulated provider', async () => {
+    const refunds = localEndpoints(await LocalAuth.create())['GET /_local/refunds'] as LocalEndpoint;
+
+    expect((await refunds(request(''))).statusCode).toBe(501);
   });
 });

@@ -170,12 +170,12 @@ describe('Function: readTopology', () => {
       for (const schedule of topology.schedules) expect(topology.functions.map((fn) => fn.logicalId)).toContain(schedule.targets[0]?.functionLogicalId);
     });
 
-    it('finds exactly the seventeen routes', () => {
-      expect(topology.routes).toHaveLength(17);
+    it('finds exactly the nineteen routes', () => {
+      expect(topology.routes).toHaveLength(19);
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(24);
+      expect(topology.functions).toHaveLength(28);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);

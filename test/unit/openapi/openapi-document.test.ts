@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
-import { API_ROUTES } from '../../../infra/cdk/api-routes';
+import { API_ROUTES } from '../../../lib/http/api-routes';
 import type { ProblemType } from '../../../lib/domain-error';
 import { type ProblemDocument, problemDocument } from '../../../lib/http';
 import { problemSchema } from '../../../lib/http/problem-schema';
@@ -146,7 +146,7 @@ describe('Function: buildOpenApiDocument', () => {
     it('gives each problem an example as the handlers write it, which the Problem schema accepts', () => {
       const examples = operationOf(document, 'POST', '/orders').responses['409']?.content?.['application/problem+json']?.examples ?? {};
 
-      expect(Object.keys(examples)).toEqual(['sold-out', 'duplicate-passenger', 'conflict']);
+      expect(Object.keys(examples)).toEqual(['sold-out', 'sales-closed', 'duplicate-passenger', 'conflict']);
       for (const [slug, example] of Object.entries(examples) as [ProblemType, { $ref: string }][]) {
         const { value } = resolveRef(document, example.$ref) as { value: ProblemDocument };
         expect(problemSchema.parse(value)).toEqual(problemDocument(slug, value.detail, value.errors));

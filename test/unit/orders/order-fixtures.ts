@@ -41,7 +41,7 @@ export function payment(overrides: Partial<Payment> = {}): Payment {
 
 /** One ticket per seat of the order, numbered from the order and the seat. */
 export const ticketsFor = (order: Order): Ticket[] =>
-  order.seats.map((s) => ({ ticketNo: `T-${order.orderId}-${s.coach}${s.seat}`, passengerName: s.passengerName, coach: s.coach, seat: s.seat, from: order.from, to: order.to }));
+  order.seats.map((s) => ({ ticketNo: `T-${order.orderId}-${s.coach}${s.seat}`, passengerName: s.passengerName, coach: s.coach, seat: s.seat, from: order.from, to: order.to, status: 'ACTIVE', fare: order.amount / order.seats.length }));
 
 /** Freezes an order and everything in it, so a decision that mutates its input throws. */
 export function deepFreeze<T>(value: T): T {

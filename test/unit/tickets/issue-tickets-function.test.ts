@@ -60,6 +60,7 @@ describe('Function: issue-tickets', () => {
 
   beforeAll(async () => {
     process.env.ORDERS_TABLE_NAME = TABLE;
+    process.env.LEDGER_TABLE_NAME = 'ticketing-ledger';
     process.env.PASSENGER_DATA_KEY = TEST_DATA_KEY.toString('base64');
     delete process.env.TICKET_ISSUER_FAIL;
     ({ handler } = (await import('../../../functions/tickets/issue-tickets')) as { handler: Handler });

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { Order } from '../../../lib/orders';
 import { OrderStore } from '../../../lib/orders/order-store';
-import { MalformedTicketJobError, TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from '../../../lib/tickets/errors';
+import { ChangeSwapError, MalformedTicketJobError, TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from '../../../lib/tickets/errors';
 import { TicketIssuer } from '../../../lib/tickets/issuer';
 import type { TicketJob } from '../../../lib/tickets/ticket-job';
 import { loadEvent } from '../../helpers/events';
@@ -214,5 +214,68 @@ describe('Class: TicketIssuer', () => {
       await expect(drilling.issueBatch([message('m-1', jobFor(paid)), message('m-2', jobFor(paid))])).rejects.toBeInstanceOf(FullBatchFailureError);
       expect(logger.error).toHaveBeenCalledTimes(2);
     });
+  });
+});
+
+describe('Class: TicketIssuer, for a change (改签)', () => {
+  const soldSeats = { freeItem: jest.fn(() => ({ Update: { TableName: 'ledger', Key: { pk: 'SVC#x#05', sk: 'SEAT#01A' }, UpdateExpression: 'REMOVE #s0' } })), transact: jest.fn(async () => undefined) };
+  let issuer: TicketIssuer;
+  const { ticketed } = lifecycle({ orderId: 'ord-old' });
+  const ticketNo = ticketed.tickets?.[0]?.ticketNo as string;
+  const { paid } = lifecycle({ orderId: 'ord-new' });
+  const change: Order = { ...paid, seats: paid.seats.slice(0, 1), passengers: paid.passengers.slice(0, 1), changeOf: { orderId: 'ord-old', ticketNo } };
+  const waiting: Order = { ...ticketed, tickets: ticketed.tickets?.map((t, i) => (i === 0 ? { ...t, pendingChange: 'ord-new' } : t)) };
+
+  beforeEach(() => {
+    issuer = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT, logger, soldSeats });
+  });
+
+  afterEach(() => {
+    dynamo.reset();
+    jest.clearAllMocks();
+  });
+
+  it('tickets a paid dearer change in one transaction with its old ticket CHANGED and that seat freed, each order conditional on its version', async () => {
+    fakeTable(change, waiting);
+
+    const outcome = await issuer.issue(jobFor(change));
+
+    expect(outcome.kind).toBe('issued');
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+    const [items] = soldSeats.transact.mock.calls[0] as unknown as [Array<{ Put?: { Item: Record<string, unknown>; ExpressionAttributeValues: Record<string, unknown> } }>];
+    expect(items[0]?.Put).toMatchObject({ Item: { orderId: 'ord-new', status: 'TICKETED' }, ExpressionAttributeValues: { ':expected': change.version } });
+    expect(items[1]?.Put?.Item).toMatchObject({ orderId: 'ord-old', version: waiting.version + 1, lastEvent: { type: 'TicketChanged' } });
+    expect((items[1]?.Put?.Item.tickets as Array<Record<string, unknown>>)[0]).toMatchObject({ status: 'CHANGED', changedTo: { orderId: 'ord-new' } });
+    expect(soldSeats.freeItem).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-old', holdId: waiting.holdId }), expect.objectContaining({ ticketNo }));
+  });
+
+  it('only tickets a cheaper change, whose old ticket became CHANGED when it was paid', async () => {
+    const swapped: Order = { ...ticketed, tickets: ticketed.tickets?.map((t, i) => (i === 0 ? { ...t, status: 'CHANGED', changedTo: { orderId: 'ord-new', ticketNo: 'E1' } } : t)) };
+    fakeTable(change, swapped);
+
+    await expect(issuer.issue(jobFor(change))).resolves.toMatchObject({ kind: 'issued' });
+
+    expect(soldSeats.transact).not.toHaveBeenCalled();
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+  });
+
+  it('voids a change whose old ticket is no longer waiting for it: its seat freed and its payment owed back (REFUND_REQUIRED), in one transaction', async () => {
+    const refunded: Order = { ...ticketed, tickets: ticketed.tickets?.map((t) => ({ ...t, status: 'REFUNDED' })) };
+    fakeTable(change, refunded);
+
+    const outcome = await issuer.issue(jobFor(change));
+
+    expect(outcome).toMatchObject({ kind: 'change-voided', order: { status: 'REFUND_REQUIRED', version: change.version + 1 } });
+    const [items] = soldSeats.transact.mock.calls[0] as unknown as [Array<{ Put?: { Item: Record<string, unknown> } }>];
+    expect(items[0]?.Put?.Item).toMatchObject({ orderId: 'ord-new', status: 'REFUND_REQUIRED' });
+    expect(soldSeats.freeItem).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-new' }), expect.objectContaining({ seat: change.seats[0]?.seat }));
+  });
+
+  it('fails a change it cannot free seats for, writing nothing', async () => {
+    fakeTable(change, waiting);
+    const bare = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT });
+
+    await expect(bare.issue(jobFor(change))).rejects.toThrow(ChangeSwapError);
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
   });
 });

@@ -49,7 +49,7 @@ describe('Function: ticketNumber', () => {
 });
 
 describe('Function: numberedTickets', () => {
-  it("numbers one ticket per seat, for the order's ride, in seat order", () => {
+  it("numbers one ticket per seat, for the order's ride, in seat order, ACTIVE at its passenger's fare", () => {
     // Prepare
     const { paid } = lifecycle({ orderId: SAMPLE_ORDER });
 
@@ -58,8 +58,8 @@ describe('Function: numberedTickets', () => {
 
     // Assess
     expect(tickets).toEqual([
-      { ticketNo: 'ENJ5RQXD979X0', passengerName: 'Li Lei', coach: '05', seat: '01A', from: 'VNP', to: 'JGK' },
-      { ticketNo: 'ENJ5RQXD979X1', passengerName: 'Han Meimei', coach: '05', seat: '01B', from: 'VNP', to: 'JGK' },
+      { ticketNo: 'ENJ5RQXD979X0', passengerName: 'Li Lei', coach: '05', seat: '01A', from: 'VNP', to: 'JGK', status: 'ACTIVE', fare: paid.amount / 2 },
+      { ticketNo: 'ENJ5RQXD979X1', passengerName: 'Han Meimei', coach: '05', seat: '01B', from: 'VNP', to: 'JGK', status: 'ACTIVE', fare: paid.amount / 2 },
     ]);
   });
 

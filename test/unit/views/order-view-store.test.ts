@@ -135,17 +135,18 @@ describe('Class: OrderViewStore', () => {
       await expect(store.findForUser('user-1', 'ord-404')).resolves.toBeUndefined();
     });
 
-    it('shows no tickets on an order that is not TICKETED', async () => {
+    it('shows the tickets of a refunded order with their statuses', async () => {
       // Prepare
-      const { paid, ticketed } = lifecycle();
-      dynamo.on(GetCommand).resolves({ Item: { ...paid, tickets: ticketed.tickets, userId: 'user-1' } });
+      const { ticketed } = lifecycle();
+      const tickets = (ticketed.tickets ?? []).map((t) => ({ ...t, status: 'REFUNDED' as const }));
+      dynamo.on(GetCommand).resolves({ Item: { ...ticketed, status: 'REFUNDED', tickets, userId: 'user-1' } });
 
       // Act
       const view = await store.findForUser('user-1', 'ord-1');
 
       // Assess
-      expect(view).toMatchObject({ status: 'PAID' });
-      expect(view).not.toHaveProperty('tickets');
+      expect(view).toMatchObject({ status: 'REFUNDED', tickets: tickets.map((t) => ({ ticketNo: t.ticketNo, status: 'REFUNDED' })) });
+      expect(view).not.toHaveProperty('userId');
     });
   });
 

@@ -1,5 +1,5 @@
 import { handler } from '../../../../functions/gateway/openapi';
-import { API_ROUTES } from '../../../../infra/cdk/api-routes';
+import { API_ROUTES } from '../../../../lib/http/api-routes';
 import { openApiDocumentResponseSchema, type OpenApiDocument } from '../../../../lib/openapi';
 import { loadEvent } from '../../../helpers/events';
 import { lambdaContext } from '../../../helpers/invoke';

@@ -7,7 +7,7 @@ import { orderResponseSchema } from '../../../../lib/orders/responses';
 import { invokeHandler } from '../../../helpers/invoke';
 import { schemaIssues } from '../../../helpers/schemas';
 import { coachSeatItems, serviceItem } from '../../../helpers/ledger-items';
-import { useContainerClock, SNAPSHOT_STALE_AFTER_MS } from '../container-clock';
+import { FIXTURE_NOW, useContainerClock, SNAPSHOT_STALE_AFTER_MS } from '../container-clock';
 import { everySeat, OCCUPANCY_TABLE, occupancyItems, SOLD_WHOLE_RUN, type TakenSeats } from '../occupancy-items';
 import { claimKey, conditionFailedAt, LEDGER_TABLE, LI_LEI, ORDERS_TABLE, setOrderEnv, TRAVELLER } from './order-items';
 
@@ -434,6 +434,19 @@ describe('Function: create-order', () => {
     expect(body).toMatchObject({ type: '/problems/duplicate-passenger' });
     expect(body.detail).not.toContain(LI_LEI.idNumber);
     expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('answers 409 sales-closed and writes nothing once the train has left the boarding stop (09:00 Beijing = 01:00 UTC)', async () => {
+    givenOpenService();
+    db.on(TransactWriteCommand).resolves({});
+    clock.advance(Date.parse('2026-12-01T01:00:00Z') - Date.now());
+
+    const { status, body } = await call(createOrder());
+    clock.advance(Date.parse(FIXTURE_NOW) - Date.now());
+
+    expect(status).toBe(409);
+    expect(body).toMatchObject({ type: '/problems/sales-closed' });
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('answers 409 sold-out and holds nothing when every second-class seat is taken, once the key proves unused', async () => {

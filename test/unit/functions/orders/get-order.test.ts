@@ -47,7 +47,7 @@ describe('Function: get-order', () => {
 
   it('shows the tickets of a ticketed order', async () => {
     // Prepare
-    const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH' }];
+    const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH', status: 'ACTIVE' as const, fare: 55300 }];
     db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(anOrder({ status: 'TICKETED', version: 3, paymentId: 'pay-1', tickets })) });
 
     // Act
@@ -60,7 +60,7 @@ describe('Function: get-order', () => {
 
   it('answers a ticketed order as the Order schema of the OpenAPI document describes it', async () => {
     // Prepare
-    const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH' }];
+    const tickets = [{ ticketNo: 'E123456789', passengerName: 'Li Lei', coach: '02', seat: '01A', from: 'VNP', to: 'AOH', status: 'ACTIVE' as const, fare: 55300 }];
     db.on(GetCommand, { Key: viewKey(ORDER_ID) }).resolves({ Item: viewItem(anOrder({ status: 'TICKETED', version: 3, paymentId: 'pay-1', tickets })) });
 
     // Act

@@ -5,10 +5,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { fingerprint, type PublishServiceRequest } from '../../../../lib/timetable/service';
 import { loadEvent } from '../../../helpers/events';
 import { invokeHandler } from '../../../helpers/invoke';
+import { FIXTURE_NOW, useContainerClock } from '../container-clock';
 
 process.env.LEDGER_TABLE_NAME = 'ledger';
 process.env.OCCUPANCY_TABLE_NAME = 'occupancy';
 const db = mockClient(DynamoDBDocumentClient);
+const clock = useContainerClock();
 const event = () => loadEvent('timetable/publish-service.json');
 const published = JSON.parse(event().body as string) as PublishServiceRequest;
 
@@ -52,6 +54,18 @@ describe('Function: publish-service', () => {
 
     expect(result.statusCode).toBe(200);
     expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 validation naming the date, and writes nothing, for a train of a day already past in railway local time', async () => {
+    // 2026-12-01T16:00Z is 2026-12-02 00:00 in Beijing: G1 of 2026-12-01 is yesterday's train.
+    clock.advance(Date.parse('2026-12-01T16:00:00Z') - Date.now());
+
+    const result = await publish();
+    clock.advance(Date.parse(FIXTURE_NOW) - Date.now());
+
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body as string)).toMatchObject({ type: '/problems/validation', errors: [{ path: 'date' }] });
+    expect(db.calls()).toHaveLength(0);
   });
 
   it('answers 409 conflict when another definition holds the service id', async () => {

@@ -1,5 +1,24 @@
-import type { ThrottleGroup } from './api-throttles';
-import type { ResourceAccess } from './resource-access';
+/**
+ * What a function may do, named by intent. Each kind grants exactly its IAM
+ * actions and sets exactly the environment variables naming what it touches
+ * (infra/cdk/resource-access.ts), so a function's environment and its
+ * permissions cannot drift apart.
+ */
+export type ResourceAccess =
+  | 'ledger:read'
+  | 'ledger:readWrite'
+  | 'ledger:publish'
+  | 'ledger:stations'
+  | 'occupancy:write'
+  | 'readiness'
+  | 'orderViews:get'
+  | 'orderViews:list'
+  | 'orders:readWrite'
+  | 'orders:expire'
+  | 'payments';
+
+/** Routes that share a sizing: the public searches, order creation, payment callbacks; every other route gets the default (infra/cdk/api-throttles.ts). */
+export type ThrottleGroup = 'search' | 'order' | 'payment';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,7 +41,11 @@ export interface ApiRoute {
   readonly cacheable?: boolean;
 }
 
-/** Every HTTP route, one function each. Adding a route is adding a line. */
+/**
+ * Every HTTP route, one function each: plain data, read by the CDK app (which
+ * builds the API from it) and by the OpenAPI document (which a function serves).
+ * Adding a route is adding a line.
+ */
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/healthz', functionId: 'HealthzFunction', entry: 'functions/gateway/healthz.ts', auth: 'none', access: [] },
   { method: 'GET', path: '/readyz', functionId: 'ReadyzFunction', entry: 'functions/gateway/readyz.ts', auth: 'none', access: ['readiness'] },
@@ -39,6 +62,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/orders', functionId: 'ListOrdersFunction', entry: 'functions/orders/list-orders.ts', auth: 'jwt', access: ['orderViews:list'] },
   { method: 'GET', path: '/orders/{orderId}', functionId: 'GetOrderFunction', entry: 'functions/orders/get-order.ts', auth: 'jwt', access: ['orderViews:get'] },
   { method: 'POST', path: '/orders/{orderId}/cancel', functionId: 'CancelOrderFunction', entry: 'functions/orders/cancel-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
+  { method: 'POST', path: '/orders/{orderId}/refund', functionId: 'RefundOrderFunction', entry: 'functions/orders/refund-order.ts', auth: 'jwt', access: ['orders:readWrite'] },
+  { method: 'POST', path: '/orders/{orderId}/change', functionId: 'ChangeOrderFunction', entry: 'functions/orders/change-order.ts', auth: 'jwt', access: ['orders:readWrite'], memorySize: 512 },
   { method: 'POST', path: '/payments/callback', functionId: 'PaymentCallbackFunction', entry: 'functions/payments/payment-callback.ts', auth: 'none', access: ['orders:readWrite', 'payments'], throttle: 'payment' },
   { method: 'GET', path: '/inventory/availability', functionId: 'GetInventoryAvailabilityFunction', entry: 'functions/inventory/get-availability.ts', auth: 'iam', access: ['ledger:read'] },
 ];
