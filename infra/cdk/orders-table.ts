@@ -27,10 +27,10 @@ export class OrdersTable extends Construct {
       indexes: [
         // Sparse: orders with a deadline only (RESERVED, WAITLISTED, WAITING), by it, sharded; what the expiry sweeper reads.
         { name: INDEXES.ordersOverdue, partitionKey: 'overduePk', sortKey: 'overdueSk' },
-        // Sparse: WAITING orders only, per service and class, by when they were prepaid; the waitlist fulfiller's queue.
-        { name: INDEXES.ordersWaiting, partitionKey: 'waitingPk', sortKey: 'waitingSk' },
         // Sparse: PAID orders only, by when they were paid; what the ticket reconciler reads.
         { name: INDEXES.ordersPaid, partitionKey: 'paidPk', sortKey: 'paidSk' },
+        // Sparse: WAITING orders only, per service and class, by when they were prepaid; the waitlist fulfiller's queue.
+        { name: INDEXES.ordersWaiting, partitionKey: 'waitingPk', sortKey: 'waitingSk' },
       ],
     });
   }
