@@ -49,46 +49,23 @@ export class OrderStore {
 
   /** Orders due before `nowIso` (RESERVED or WAITLISTED past their payment window, WAITING past their deadline), one shard page at a time. */
   async overdue(shard: number, nowIso: string, limit: number): Promise<Order[]> {
-    await this.ready();
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: OVERDUE_INDEX,
-        KeyConditionExpression: 'overduePk = :shard AND overdueSk <= :now',
-        ExpressionAttributeValues: { ':shard': orderKeys.overdueShard(shard), ':now': nowIso },
-        Limit: limit,
-      }),
-    );
-    return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
+    return this.queryIndex(OVERDUE_INDEX, 'overduePk = :shard AND overdueSk <= :now', { ':shard': orderKeys.overdueShard(shard), ':now': nowIso }, limit);
   }
 
   /** PAID orders that were paid at or before `beforeIso` (and are still PAID), one shard page at a time. */
   async paidBefore(shard: number, beforeIso: string, limit: number): Promise<Order[]> {
-    await this.ready();
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: PAID_INDEX,
-        KeyConditionExpression: 'paidPk = :shard AND paidSk <= :before',
-        ExpressionAttributeValues: { ':shard': orderKeys.paidShard(shard), ':before': beforeIso },
-        Limit: limit,
-      }),
-    );
-    return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
+    return this.queryIndex(PAID_INDEX, 'paidPk = :shard AND paidSk <= :before', { ':shard': orderKeys.paidShard(shard), ':before': beforeIso }, limit);
   }
 
   /** WAITING orders of a service and class, oldest first (by when they were prepaid). */
   async waiting(serviceId: string, seatClass: string, limit: number): Promise<Order[]> {
+    return this.queryIndex(WAITING_INDEX, 'waitingPk = :queue', { ':queue': orderKeys.waitingQueue(serviceId, seatClass) }, limit);
+  }
+
+  /** One page of orders from a sparse index of the table, in its sort order. */
+  private async queryIndex(IndexName: string, KeyConditionExpression: string, ExpressionAttributeValues: Record<string, string>, Limit: number): Promise<Order[]> {
     await this.ready();
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: WAITING_INDEX,
-        KeyConditionExpression: 'waitingPk = :queue',
-        ExpressionAttributeValues: { ':queue': orderKeys.waitingQueue(serviceId, seatClass) },
-        Limit: limit,
-      }),
-    );
+    const page = await this.db.send(new QueryCommand({ TableName: this.tableName, IndexName, KeyConditionExpression, ExpressionAttributeValues, Limit }));
     return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
   }
 

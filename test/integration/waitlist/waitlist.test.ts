@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SoldSeats } from '../../../lib/ledger/sold-seats';
 import { InvalidRequestError } from '../../../lib/domain-error';
 import { DuplicatePassengerError } from '../../../lib/orders/errors';
@@ -10,32 +8,21 @@ import { UserLimits } from '../../../lib/orders/user-limits';
 import { TicketIssuer } from '../../../lib/tickets/issuer';
 import { serviceIdOf } from '../../../lib/timetable/service';
 import { WaitlistFulfiller } from '../../../lib/waitlist/waitlist-fulfiller';
-import { useEmulators } from '../../helpers/emulators';
-import { provisionFromTemplate } from '../../helpers/ledger-table';
+import { useOrderTables } from '../../helpers/order-tables';
 import { testPassengerData } from '../../helpers/passenger-data';
 import { residentId } from '../../helpers/resident-ids';
-import { type SeatTables, seatSystem } from '../../helpers/seat-system';
+import { seatSystem } from '../../helpers/seat-system';
 import { smallService } from '../../helpers/services';
 
 /** The waitlist (候补) against DynamoDB Local: requests, prepayment, the fulfiller's serve transaction, the sweep. */
 const passengerData = testPassengerData();
 
-useEmulators();
-
-let db: DynamoDBDocumentClient;
-let tables: SeatTables;
-let ordersTable: string;
+const orderTables = useOrderTables();
 let people = 9000;
 let keys = 0;
 
-beforeAll(async () => {
-  const { resources, ...seatTables } = await provisionFromTemplate();
-  tables = seatTables;
-  ordersTable = resources.tableName('OrdersTable');
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-});
-
 function system(now: () => number = Date.now) {
+  const { db, tables, ordersTable } = orderTables();
   const seats = seatSystem(db, tables, { now });
   const store = new OrderStore(db, ordersTable, passengerData);
   const claims = new PassengerClaims(db, tables.ledgerTable, passengerData);
