@@ -35,6 +35,8 @@ export interface Payment {
 export interface PaymentContext {
   /** The seat ledger confirmed the order's hold: its seats are still ours (see `needsSeatCheck`). */
   seatsStillHeld: boolean;
+  /** A waitlist request's passenger claims were taken by another order (its payment cannot keep them). */
+  claimsLost?: boolean;
   now: Date;
 }
 
@@ -158,7 +160,7 @@ export function applyPayment(order: Order, payment: Payment, context: PaymentCon
       return { kind: 'refund-required', order: advance(order, 'REFUND_REQUIRED', context.now, settled) };
     case 'WAITLISTED':
       // Past its payment window its passengers' claims may be someone else's: the money goes back.
-      return isOverdue(order, context.now)
+      return isOverdue(order, context.now) || context.claimsLost
         ? { kind: 'refund-required', order: advance(order, 'REFUND_REQUIRED', context.now, settled) }
         : { kind: 'waiting', order: { ...advance(order, 'WAITING', context.now, settled), waitingSince: context.now.toISOString() } };
     case 'WAITING':

@@ -193,7 +193,16 @@ export class Orders {
       const order = await this.store.get(payment.orderId);
       if (!order) throw new OrderNotFoundError(`no order ${payment.orderId}`);
       const now = new Date(this.now());
-      if (!needsSeatCheck(order, payment)) return this.settle(applyPayment(order, payment, { seatsStillHeld: false, now }), order);
+      if (!needsSeatCheck(order, payment)) {
+        const outcome = applyPayment(order, payment, { seatsStillHeld: false, now });
+        try {
+          return await this.settle(outcome, order);
+        } catch (error) {
+          // A waitlist request whose lapsed claim another order took: the money goes back.
+          if (!(error instanceof ClaimLostError && outcome.kind === 'waiting')) throw error;
+          return this.settle(applyPayment(order, payment, { seatsStillHeld: false, claimsLost: true, now }), order);
+        }
+      }
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {

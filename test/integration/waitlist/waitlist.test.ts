@@ -92,6 +92,21 @@ describe('Waitlist (候补)', () => {
     });
   });
 
+  describe('Method: Orders.pay', () => {
+    it('owes the payment back when a lapsed claim of the request was taken by another order', async () => {
+      const serviceId = await train(1);
+      await paidOrder(serviceId);
+      const start = Date.now();
+      const traveller = passenger();
+      const { order: first } = await system(() => start).orders.reserve('bob', key(), { ...ride(serviceId), passengers: [traveller], waitlist: { until: until() } });
+      await system(() => start + 1801_000).orders.reserve('carol', key(), { ...ride(serviceId), passengers: [traveller], waitlist: { until: until() } });
+
+      const { order: paid } = await system(() => start + 60_000).orders.pay({ paymentId: `pay-${first.orderId}`, orderId: first.orderId, amount: first.amount, currency: 'CNY', status: 'SUCCEEDED' });
+
+      expect(paid.status).toBe('REFUND_REQUIRED');
+    });
+  });
+
   describe('Method: WaitlistFulfiller.serve', () => {
     it('gives a freed seat to the oldest WAITING order only, which is then ticketed as any PAID order', async () => {
       const serviceId = await train(1);
