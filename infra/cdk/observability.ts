@@ -40,6 +40,10 @@ export const BUSINESS_METRICS = [
   'TicketsChanged',
   'RefundsSent',
   'RefundedAmount',
+  'OrdersWaitlisted',
+  'WaitlistPrepaid',
+  'WaitlistServed',
+  'WaitlistRefunded',
 ] as const;
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
@@ -246,6 +250,7 @@ export class Observability extends Construct {
       graph('Reconciler: stuck orders, stopped mappings', OPERATIONAL_GAUGES.map(gauge)),
       graph('After-sale: tickets refunded and changed, refunds sent', [businessMetric('TicketsRefunded'), businessMetric('TicketsChanged'), businessMetric('RefundsSent')]),
       graph('After-sale: refund fees kept and amounts refunded (fen)', [businessMetric('RefundFees'), businessMetric('RefundedAmount')]),
+      graph('Waitlist (候补): joined, prepaid (waiting), served, refunded', [businessMetric('OrdersWaitlisted'), businessMetric('WaitlistPrepaid'), businessMetric('WaitlistServed'), businessMetric('WaitlistRefunded')]),
     );
 
     add(heading('Functions'));

@@ -67,7 +67,7 @@ export class OrderWorkers extends Construct {
 
     this.sweeper = new TicketingFunction(this, 'ExpireOrdersFunction', {
       entry: 'functions/orders/expire-orders.ts',
-      description: 'every minute: overdue RESERVED orders → EXPIRED, seats released',
+      description: 'every minute: overdue RESERVED and WAITLISTED orders → EXPIRED, seats released; WAITING past their deadline → REFUNDED',
       timeout: Duration.seconds(60),
       logRemovalPolicy: props.logRemovalPolicy,
       reservedConcurrentExecutions: reservedConcurrency('ExpireOrdersFunction', props.reserveConcurrency),

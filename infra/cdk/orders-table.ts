@@ -25,10 +25,12 @@ export class OrdersTable extends Construct {
       ephemeral: props.ephemeral,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       indexes: [
-        // Sparse: RESERVED orders only, by expiry, sharded; what the expiry sweeper reads.
+        // Sparse: orders with a deadline only (RESERVED, WAITLISTED, WAITING), by it, sharded; what the expiry sweeper reads.
         { name: INDEXES.ordersOverdue, partitionKey: 'overduePk', sortKey: 'overdueSk' },
         // Sparse: PAID orders only, by when they were paid; what the ticket reconciler reads.
         { name: INDEXES.ordersPaid, partitionKey: 'paidPk', sortKey: 'paidSk' },
+        // Sparse: WAITING orders only, per service and class, by when they were prepaid; the waitlist fulfiller's queue.
+        { name: INDEXES.ordersWaiting, partitionKey: 'waitingPk', sortKey: 'waitingSk' },
       ],
     });
   }

@@ -38,7 +38,7 @@ export interface OrderSettings {
 export type { ResourceAccess };
 
 /** Indexes the functions query, by table (stateful tables name them so: seat-ledger.ts, orders-table.ts, order-view-table.ts). */
-export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', ordersPaid: 'paid', orderViewsByUser: 'byUser' } as const;
+export const INDEXES = { ledgerByDate: 'byDate', ordersOverdue: 'overdue', ordersPaid: 'paid', ordersWaiting: 'waiting', orderViewsByUser: 'byUser' } as const;
 
 /**
  * The ledger items a public read may touch, by partition key: services and

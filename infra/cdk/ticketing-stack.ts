@@ -19,6 +19,7 @@ import { Reconciliation } from './reconciliation';
 import { TicketWorkers } from './ticket-workers';
 import type { OrderSettings, StatefulResources } from './resource-access';
 import { RefundWorkers } from './refund-workers';
+import { WaitlistWorkers } from './waitlist-workers';
 import { SeatLedger } from './seat-ledger';
 import { TableBackups } from './table-backups';
 
@@ -63,6 +64,7 @@ export class TicketingStack extends Stack {
   readonly backups: TableBackups;
   readonly observability: Observability;
   readonly refundWorkers: RefundWorkers;
+  readonly waitlistWorkers: WaitlistWorkers;
   readonly consoleSite: ConsoleSite | undefined;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
@@ -142,11 +144,13 @@ export class TicketingStack extends Stack {
       logRemovalPolicy: removalPolicy,
     });
 
+    this.waitlistWorkers = new WaitlistWorkers(this, 'WaitlistWorkers', { resources, namePrefix: props.namePrefix, logRemovalPolicy: removalPolicy });
+
     const { dispatcher, issuer, projector } = this.ticketWorkers;
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       orders: this.orders.table,
       ticketOutbox: this.messaging.ticketOutbox,
-      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector, this.refundWorkers.dispatcher, this.refundWorkers.sender],
+      mappedFunctions: [this.orderWorkers.relay, dispatcher, projector, issuer, this.occupancyWorkers.projector, this.refundWorkers.dispatcher, this.refundWorkers.sender, this.waitlistWorkers.fulfiller],
       logRemovalPolicy: removalPolicy,
     });
 

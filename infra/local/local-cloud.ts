@@ -91,6 +91,8 @@ const ORDERS_TABLE_LOGICAL_ID = 'OrdersTable';
 const PAYMENT_CALLBACK_ROUTE = { method: 'POST', path: '/payments/callback' };
 /** The queue whose mappings `POST /_local/faults { ticketIssuer }` pauses and resumes. */
 const TICKET_OUTBOX_QUEUE_NAME = 'ticket-outbox';
+/** The function whose stream mappings `POST /_local/faults { waitlistFulfiller }` pauses and resumes (infra/cdk/waitlist-workers.ts). */
+const WAITLIST_FULFILLER_ID = 'FulfilWaitlistFunction';
 
 /** Services published at once: more only adds contention inside DynamoDB Local (a publish writes 8 batches in parallel). */
 const SEED_CONCURRENCY = 2;
@@ -219,7 +221,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       localEndpoints: localEndpoints(auth, {
         payments: paymentsOptions(topology, resources, environments, clients.dynamodb, (): string => url),
         faults: {
-          ...faultControls(queuePoller, kinesisProxy, log),
+          ...faultControls(queuePoller, kinesisPoller, kinesisProxy, log),
           refundProvider: (mode) => {
             refundProvider.setMode(mode);
             log(`fault: refund provider ${mode}`);
@@ -308,11 +310,21 @@ function paymentsOptions(
 
 /**
  * `ticketIssuer` pauses and resumes every queue mapping on the ticket outbox (none:
- * the template has no issuer to pause); `eventStream` fails or restores publishing to Kinesis.
+ * the template has no issuer to pause); `waitlistFulfiller` the waitlist fulfiller's
+ * mapping on order-events (its position kept); `eventStream` fails or restores publishing to Kinesis.
  */
-function faultControls(queuePoller: QueuePoller, kinesisProxy: KinesisFaultProxy, log: (line: string) => void): LocalFaultControls {
+function faultControls(queuePoller: QueuePoller, kinesisPoller: KinesisStreamPoller, kinesisProxy: KinesisFaultProxy, log: (line: string) => void): LocalFaultControls {
   const outbox = queuePoller.mappings.filter((mapping) => mapping.queueName === TICKET_OUTBOX_QUEUE_NAME);
+  const fulfiller = kinesisPoller.mappings.filter((mapping) => mapping.functionName.includes(WAITLIST_FULFILLER_ID));
   return {
+    ...(fulfiller.length > 0
+      ? {
+          waitlistFulfiller: (up: boolean) => {
+            for (const mapping of fulfiller) kinesisPoller.setEnabled(mapping.id, up);
+            log(`fault: waitlist fulfiller ${up ? 'up' : 'down'} (${fulfiller.map((mapping) => mapping.functionName).join(', ')} ${up ? 'enabled' : 'disabled'} on order-events)`);
+          },
+        }
+      : {}),
     ...(outbox.length > 0
       ? {
           ticketIssuer: (up: boolean) => {

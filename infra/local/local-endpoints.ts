@@ -29,6 +29,8 @@ export interface LocalEndpointsOptions {
 export interface LocalFaultControls {
   /** Pauses or resumes the ticket issuer's queue mapping(s); absent when the template has none. */
   ticketIssuer?: (up: boolean) => void;
+  /** Pauses or resumes the waitlist fulfiller's order-events mapping; absent when the template has none. */
+  waitlistFulfiller?: (up: boolean) => void;
   /** Makes every publish to Kinesis fail, or go through again. */
   eventStream?: (up: boolean) => void;
   /** The simulated payment provider's refund API: up, down (503), or recording refunds but losing its answers. */
@@ -126,14 +128,15 @@ function payEndpoint(options: LocalPaymentsOptions): LocalEndpoint {
 
 export const faultsRequestSchema = z.strictObject({
   ticketIssuer: z.enum(['down', 'up']).optional(),
+  waitlistFulfiller: z.enum(['down', 'up']).optional(),
   eventStream: z.enum(['down', 'up']).optional(),
   refundProvider: z.enum(['down', 'up', 'lose-answers']).optional(),
 });
 
-const FAULTS_REQUEST_SHAPE = '{ "ticketIssuer"?: "down" | "up", "eventStream"?: "down" | "up", "refundProvider"?: "down" | "up" | "lose-answers" }';
+const FAULTS_REQUEST_SHAPE = '{ "ticketIssuer"?: "down" | "up", "waitlistFulfiller"?: "down" | "up", "eventStream"?: "down" | "up", "refundProvider"?: "down" | "up" | "lose-answers" }';
 
 /**
- * `{ ticketIssuer?, eventStream? }` → 204 once every fault named is switched.
+ * `{ ticketIssuer?, waitlistFulfiller?, eventStream? }` → 204 once every fault named is switched.
  * A fault this template has nothing to switch for answers 501 and switches
  * nothing.
  */
@@ -142,7 +145,7 @@ function faultsEndpoint(controls: LocalFaultControls): LocalEndpoint {
     const parsed = parseBody(body, faultsRequestSchema, FAULTS_REQUEST_SHAPE);
     if (!parsed.ok) return parsed.response;
     const switches: Array<() => void> = [];
-    for (const fault of ['ticketIssuer', 'eventStream'] as const) {
+    for (const fault of ['ticketIssuer', 'waitlistFulfiller', 'eventStream'] as const) {
       const state = parsed.data[fault];
       if (state === undefined) continue;
       const control = controls[fault];
@@ -162,6 +165,7 @@ function faultsEndpoint(controls: LocalFaultControls): LocalEndpoint {
 
 const FAULT_UNAVAILABLE = {
   ticketIssuer: 'this template has no SQS event source mapping on the ticket-outbox queue to pause',
+  waitlistFulfiller: 'this template has no waitlist fulfiller on order-events to pause',
   eventStream: 'this local cloud has no Kinesis endpoint of its own to fail',
   refundProvider: 'this local cloud simulates no payment provider',
 };

@@ -5,6 +5,8 @@ import { OrderStore } from '../orders/order-store';
 import { Orders } from '../orders/orders';
 import { PassengerClaims } from '../orders/passenger-claims';
 import { UserLimits } from '../orders/user-limits';
+import { logger } from '../http/logger';
+import { WaitlistFulfiller } from '../waitlist/waitlist-fulfiller';
 import { dynamoDocumentClient } from './clients';
 import { loadConfig } from './config';
 import { ledgerServices } from './ledger-services';
@@ -38,6 +40,13 @@ export function afterSaleServices(): AfterSale {
     });
   }
   return afterSale;
+}
+
+/** The waitlist fulfiller over the orders and seat-ledger tables, built once per execution environment. */
+export function waitlistFulfiller(): WaitlistFulfiller {
+  const { ORDERS_TABLE_NAME, HOLD_TTL_SECONDS } = loadConfig(['ORDERS_TABLE_NAME', 'HOLD_TTL_SECONDS']);
+  const { timetable, ledger } = ledgerServices();
+  return new WaitlistFulfiller(new OrderStore(dynamoDocumentClient(), ORDERS_TABLE_NAME, passengerData()), timetable, ledger, { holdTtlSeconds: HOLD_TTL_SECONDS, count: countBusinessEvent, logger });
 }
 
 /** The per-user limits both use cases count against (a change's new order is an unpaid order too). */

@@ -23,6 +23,8 @@ export const ORDER_EVENT_TYPES = {
   EXPIRED: 'OrderExpired',
   REFUND_REQUIRED: 'OrderRefundRequired',
   REFUNDED: 'OrderRefunded',
+  WAITLISTED: 'OrderWaitlisted',
+  WAITING: 'OrderWaiting',
 } as const satisfies Record<OrderStatus, string>;
 
 export type EventStatus = keyof typeof ORDER_EVENT_TYPES;
@@ -56,12 +58,25 @@ export type OrderCancelled = OrderEventOf<'CANCELLED'>;
 export type OrderExpired = OrderEventOf<'EXPIRED'>;
 export type OrderRefundRequired = OrderEventOf<'REFUND_REQUIRED'>;
 export type OrderRefunded = OrderEventOf<'REFUNDED'>;
+export type OrderWaitlisted = OrderEventOf<'WAITLISTED'>;
+export type OrderWaiting = OrderEventOf<'WAITING'>;
 /** Some tickets of an order refunded (退票); the order is TICKETED while one is ACTIVE, REFUNDED after. */
 export type TicketsRefunded = OrderEventOf<'TICKETED' | 'REFUNDED', 'TicketsRefunded'>;
 /** A ticket of this order became CHANGED: its passenger travels on the order in its `changedTo`. */
 export type TicketChanged = OrderEventOf<'TICKETED' | 'REFUNDED', 'TicketChanged'>;
 
-export type OrderEvent = OrderReserved | OrderPaid | OrderTicketed | OrderCancelled | OrderExpired | OrderRefundRequired | OrderRefunded | TicketsRefunded | TicketChanged;
+export type OrderEvent =
+  | OrderReserved
+  | OrderPaid
+  | OrderTicketed
+  | OrderCancelled
+  | OrderExpired
+  | OrderRefundRequired
+  | OrderRefunded
+  | OrderWaitlisted
+  | OrderWaiting
+  | TicketsRefunded
+  | TicketChanged;
 
 /** The type an order at a version is announced as. */
 export const eventTypeOf = (order: Pick<Order, 'status' | 'version' | 'lastEvent'>): OrderEventType =>

@@ -40,6 +40,13 @@ export interface LinkedWrite {
   onConditionFailed: (existing?: Record<string, unknown>) => Error;
 }
 
+export interface HoldOptions {
+  /** Sell the seats at once (the hold CONFIRMED in the same transaction): for a buyer who already paid, a waitlisted order. */
+  sell?: boolean;
+  /** Read the class's coaches from the ledger itself (strongly consistent) before choosing, not from the snapshot that may lag a release. */
+  consistent?: boolean;
+}
+
 export interface SeatLedgerOptions {
   /** Attempts at a hold before giving up on contention; each re-reads the seats. */
   maxAttempts?: number;
@@ -115,12 +122,14 @@ export class SeatLedger {
    * 3. On losing a race, re-read only the coaches lost in (consistently) and choose
    *    again, a bounded number of times; then sold out.
    */
-  async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => []): Promise<HoldRecord> {
+  async hold(service: Service, request: HoldRequest, linkedTo: (hold: HoldRecord) => readonly LinkedWrite[] = () => [], options: HoldOptions = {}): Promise<HoldRecord> {
     if (hasDeparted(service, request.fromIndex, this.now())) {
       throw new SalesClosedError(`${service.serviceId} left ${request.from} at ${new Date(departsAt(service, request.fromIndex)).toISOString()}: its seats are no longer sold`);
     }
     const fingerprint = holdFingerprint(request);
     const occupancy = await this.occupancy.current(service);
+    if (options.consistent) await this.reread(occupancy, service.coaches.filter((c) => c.seatClass === request.seatClass).map((c) => c.coach));
+    const state = options.sell ? SOLD : HELD;
 
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (attempt > 0) await backoff(attempt);
@@ -139,13 +148,13 @@ export class SeatLedger {
         seatClass: request.seatClass,
         seats: chosen.map(({ coach, seat }) => ({ coach, seat })),
         expiresAt: new Date(now + request.ttlSeconds * 1000).toISOString(),
-        status: 'HELD',
+        status: options.sell ? 'CONFIRMED' : 'HELD',
         fingerprint,
         createdAt: new Date(now).toISOString(),
       };
       const linked = linkedTo(hold);
       const holdIndex = hold.seats.length;
-      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now)), this.putHold(hold), ...linked.map((l) => l.item)]);
+      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now, state)), this.putHold(hold), ...linked.map((l) => l.item)]);
       if (outcome === 'ok') {
         occupancy.recordHold(hold.seats, request, Date.parse(hold.expiresAt));
         return hold;
@@ -271,7 +280,7 @@ export class SeatLedger {
    * Every segment of the ride free, or held by a hold that has expired. A seat's
    * item is made by its first hold: publishing a train writes no seats.
    */
-  private claimSeat(hold: HoldRecord, seat: SeatId, now: number): TransactItems[number] {
+  private claimSeat(hold: HoldRecord, seat: SeatId, now: number, state: typeof HELD | typeof SOLD): TransactItems[number] {
     const segments = segmentsOf(hold.fromIndex, hold.toIndex);
     const free = segments.map((s) => `(attribute_not_exists(#${segmentKey(s)}) OR (#${segmentKey(s)}.#st = :held AND #${segmentKey(s)}.#x <= :now))`);
     return {
@@ -281,7 +290,7 @@ export class SeatLedger {
         UpdateExpression: `SET ${segments.map((s) => `#${segmentKey(s)} = :claim`).join(', ')}`,
         ConditionExpression: free.join(' AND '),
         ExpressionAttributeNames: { '#st': 'st', '#x': 'x', ...segmentNames(segments) },
-        ExpressionAttributeValues: { ':claim': { h: hold.holdId, st: HELD, x: Date.parse(hold.expiresAt) }, ':held': HELD, ':now': now },
+        ExpressionAttributeValues: { ':claim': { h: hold.holdId, st: state, x: Date.parse(hold.expiresAt) }, ':held': HELD, ':now': now },
       },
     };
   }
@@ -343,7 +352,8 @@ export class SeatLedger {
     };
   }
 
-  private async transactLinked(linked: readonly LinkedWrite[]): Promise<void> {
+  /** Writes of other aggregates alone, in one transaction, each failed condition its own error (a waitlist request holds no seat). */
+  async transactLinked(linked: readonly LinkedWrite[]): Promise<void> {
     const outcome = await this.transact(linked.map((l) => l.item));
     if (outcome !== 'ok') throwLinkedFailure(outcome, 0, linked);
   }

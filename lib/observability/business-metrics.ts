@@ -1,7 +1,11 @@
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 
 /** The business figures on the CloudWatch dashboard (namespace Ticketing, dimension service). */
-export type BusinessMetric = 'OrdersReserved' | 'SoldOut' | 'HoldConflicts' | 'OrdersPaid' | 'PaymentRejected' | 'TicketsIssued' | 'OrdersExpired' | 'RefundsRequired' | 'TicketsRefunded' | 'RefundFees' | 'TicketsChanged' | 'RefundsSent' | 'RefundedAmount';
+export type BusinessMetric = 'OrdersReserved' | 'SoldOut' | 'HoldConflicts' | 'OrdersPaid' | 'PaymentRejected' | 'TicketsIssued' | 'OrdersExpired' | 'RefundsRequired' | 'TicketsRefunded' | 'RefundFees' | 'TicketsChanged' | 'RefundsSent' | 'RefundedAmount'
+  | 'OrdersWaitlisted'
+  | 'WaitlistPrepaid'
+  | 'WaitlistServed'
+  | 'WaitlistRefunded';
 
 /** How the use cases report what happened; the composition root decides where it goes. */
 export type CountBusinessEvent = (metric: BusinessMetric, value?: number) => void;

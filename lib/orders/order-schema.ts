@@ -18,8 +18,8 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const AFTER_SALE_EVENT_TYPES = ['TicketsRefunded', 'TicketChanged', 'TicketChangeRequested'] as const;
 export type AfterSaleEventType = (typeof AFTER_SALE_EVENT_TYPES)[number];
 
-/** Why money goes back: a ticket refunded (退票), a cheaper change (改签), a payment for seats we no longer had. */
-const REFUND_REASONS = ['refund', 'change', 'late-payment'] as const;
+/** Why money goes back: a ticket refunded (退票), a cheaper change (改签), a payment for seats we no longer had, a waitlist request never served (候补). */
+export const REFUND_REASONS = ['refund', 'change', 'late-payment', 'waitlist'] as const;
 
 const orderSeatSchema = heldSeatSchema.extend({ passengerName: z.string() });
 
@@ -88,6 +88,10 @@ export const orderSchema = z.object({
   refunds: z.array(refundSchema).optional(),
   /** Set by an after-sale write: the event its version is announced as. */
   lastEvent: z.object({ type: z.enum(AFTER_SALE_EVENT_TYPES), version: z.int().positive() }).optional(),
+  /** A waitlist request (候补): refunded in full if still WAITING at `until` (before the ride departs). */
+  waitlist: z.object({ until: z.iso.datetime() }).optional(),
+  /** When a WAITLISTED order was paid (became WAITING): its place in the queue of its service and class. */
+  waitingSince: z.iso.datetime().optional(),
 });
 
 export type Order = z.output<typeof orderSchema>;
@@ -112,6 +116,7 @@ export const orderViewSchema = orderSchema.pick({
   tickets: true,
   changeOf: true,
   refund: true,
+  waitlist: true,
 });
 
 export type OrderView = z.output<typeof orderViewSchema>;

@@ -4,8 +4,11 @@
  * after the hold was lost or the order expired), REFUNDED once that money, or
  * every ticket's, went back. CANCELLED and REFUNDED are final; a TICKETED order
  * becomes REFUNDED when its last ACTIVE ticket is refunded (退票).
+ * The waitlist (候补): WAITLISTED is a request for a sold-out ride, unpaid and
+ * holding no seats; paid it is WAITING until seats free up (→ PAID, then
+ * ticketed as usual), its owner cancels it or its deadline passes (→ REFUNDED).
  */
-export const ORDER_STATUSES = ['RESERVED', 'PAID', 'TICKETED', 'CANCELLED', 'EXPIRED', 'REFUND_REQUIRED', 'REFUNDED'] as const;
+export const ORDER_STATUSES = ['RESERVED', 'PAID', 'TICKETED', 'CANCELLED', 'EXPIRED', 'REFUND_REQUIRED', 'REFUNDED', 'WAITLISTED', 'WAITING'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -18,6 +21,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   CANCELLED: [],
   REFUND_REQUIRED: ['REFUNDED'],
   REFUNDED: [],
+  WAITLISTED: ['WAITING', 'CANCELLED', 'EXPIRED', 'REFUND_REQUIRED'],
+  WAITING: ['PAID', 'REFUNDED'],
 };
 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ORDER_TRANSITIONS[from].includes(to);

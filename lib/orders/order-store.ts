@@ -3,8 +3,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Scan
 import type { TransactItem } from '../ledger/seat-ledger';
 import { idempotencyRecordTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { OrderVersionConflictError } from './errors';
-import type { Order, Passenger } from './order';
-import { ORDER_SK, OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, orderKeys } from './order-keys';
+import { dueAt, type Order, type Passenger } from './order';
+import { ORDER_SK, OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, WAITING_INDEX, orderKeys } from './order-keys';
 import { maskId, type PassengerData, type SealedId } from './passenger-data';
 
 export interface IdempotencyRecord {
@@ -47,33 +47,25 @@ export class OrderStore {
     return Item ? this.fromItem(Item) : undefined;
   }
 
-  /** RESERVED orders whose payment window closed before `nowIso`, one shard page at a time. */
+  /** Orders due before `nowIso` (RESERVED or WAITLISTED past their payment window, WAITING past their deadline), one shard page at a time. */
   async overdue(shard: number, nowIso: string, limit: number): Promise<Order[]> {
-    await this.ready();
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: OVERDUE_INDEX,
-        KeyConditionExpression: 'overduePk = :shard AND overdueSk <= :now',
-        ExpressionAttributeValues: { ':shard': orderKeys.overdueShard(shard), ':now': nowIso },
-        Limit: limit,
-      }),
-    );
-    return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
+    return this.queryIndex(OVERDUE_INDEX, 'overduePk = :shard AND overdueSk <= :now', { ':shard': orderKeys.overdueShard(shard), ':now': nowIso }, limit);
   }
 
   /** PAID orders that were paid at or before `beforeIso` (and are still PAID), one shard page at a time. */
   async paidBefore(shard: number, beforeIso: string, limit: number): Promise<Order[]> {
+    return this.queryIndex(PAID_INDEX, 'paidPk = :shard AND paidSk <= :before', { ':shard': orderKeys.paidShard(shard), ':before': beforeIso }, limit);
+  }
+
+  /** WAITING orders of a service and class, oldest first (by when they were prepaid). */
+  async waiting(serviceId: string, seatClass: string, limit: number): Promise<Order[]> {
+    return this.queryIndex(WAITING_INDEX, 'waitingPk = :queue', { ':queue': orderKeys.waitingQueue(serviceId, seatClass) }, limit);
+  }
+
+  /** One page of orders from a sparse index of the table, in its sort order. */
+  private async queryIndex(IndexName: string, KeyConditionExpression: string, ExpressionAttributeValues: Record<string, string>, Limit: number): Promise<Order[]> {
     await this.ready();
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: PAID_INDEX,
-        KeyConditionExpression: 'paidPk = :shard AND paidSk <= :before',
-        ExpressionAttributeValues: { ':shard': orderKeys.paidShard(shard), ':before': beforeIso },
-        Limit: limit,
-      }),
-    );
+    const page = await this.db.send(new QueryCommand({ TableName: this.tableName, IndexName, KeyConditionExpression, ExpressionAttributeValues, Limit }));
     return Promise.all((page.Items ?? []).map((item) => this.fromItem(item)));
   }
 
@@ -148,10 +140,13 @@ export class OrderStore {
     const passengers =
       this.stored.get(order.passengers) ??
       order.passengers.map((p, i): StoredPassenger => ({ name: p.name, idMasked: maskId(p.idNumber), idSealed: this.data.seal(p.idNumber, sealContext(order.orderId, i)) }));
+    const due = dueAt(order);
     return {
       ...orderKeys.order(order.orderId),
-      // Sparse: only RESERVED orders are in the overdue index, sharded so a popular sale spreads its writes.
-      ...(order.status === 'RESERVED' ? { overduePk: orderKeys.overdueShard(shard), overdueSk: order.expiresAt } : {}),
+      // Sparse: only orders with a deadline (RESERVED, WAITLISTED, WAITING) are in the overdue index, sharded so a popular sale spreads its writes.
+      ...(due !== undefined ? { overduePk: orderKeys.overdueShard(shard), overdueSk: due } : {}),
+      // Sparse: the waitlist queue of a service and class, oldest first.
+      ...(order.status === 'WAITING' ? { waitingPk: orderKeys.waitingQueue(order.serviceId, order.seatClass), waitingSk: `${order.waitingSince ?? order.updatedAt}#${order.orderId}` } : {}),
       // Sparse too: only PAID orders, by when they were paid; an order leaves it when it is ticketed.
       ...(order.status === 'PAID' ? { paidPk: orderKeys.paidShard(shard), paidSk: order.updatedAt } : {}),
       ...order,
@@ -160,7 +155,7 @@ export class OrderStore {
   }
 
   private async fromItem(item: Record<string, unknown>): Promise<Order> {
-    const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, paidPk: _p1, paidSk: _p2, ...rest } = item;
+    const { pk: _pk, sk: _sk, overduePk: _o1, overdueSk: _o2, paidPk: _p1, paidSk: _p2, waitingPk: _w1, waitingSk: _w2, ...rest } = item;
     // Orders written before ID numbers were sealed hold them as they came.
     const order = rest as unknown as Omit<Order, 'passengers'> & { passengers: Array<StoredPassenger | Passenger> };
     const passengers = await Promise.all(

@@ -35,6 +35,8 @@ export interface Payment {
 export interface PaymentContext {
   /** The seat ledger confirmed the order's hold: its seats are still ours (see `needsSeatCheck`). */
   seatsStillHeld: boolean;
+  /** A waitlist request's passenger claims were taken by another order (its payment cannot keep them). */
+  claimsLost?: boolean;
   now: Date;
 }
 
@@ -46,6 +48,7 @@ export interface PaymentContext {
  *   (PAID, TICKETED, REFUND_REQUIRED). The order keeps its payment and status;
  *   this second payment is money to give back, so the caller answers 200 with
  *   the current status and flags a refund of `paymentId`.
+ * - `waiting`: a waitlist request (WAITLISTED) was prepaid and is WAITING for seats.
  * - `declined`: the provider reports a failed payment; the order waits for another.
  * - `refused`: a mismatch, or a successful payment for an order that cannot take
  *   it (CANCELLED). The caller throws `error`; a refused SUCCEEDED
@@ -53,6 +56,7 @@ export interface PaymentContext {
  */
 export type PaymentOutcome =
   | { kind: 'paid'; order: Order }
+  | { kind: 'waiting'; order: Order }
   | { kind: 'refund-required'; order: Order }
   | { kind: 'replayed'; order: Order }
   | { kind: 'duplicate'; order: Order }
@@ -68,18 +72,58 @@ export function reserveOrder(draft: OrderDraft, now: Date): Order {
   return { ...draft, status: 'RESERVED', version: 1, currency: ORDER_CURRENCY, createdAt: at, updatedAt: at };
 }
 
-/** RESERVED → CANCELLED; a cancelled order is returned as it is (idempotent); any other state is refused. */
+/** A waitlist request for a sold-out ride (候补): WAITLISTED at version 1, no seats, to be prepaid by `expiresAt`. */
+export function waitlistOrder(draft: Omit<OrderDraft, 'seats'>, until: string, now: Date): Order {
+  const at = now.toISOString();
+  return { ...draft, seats: [], waitlist: { until }, status: 'WAITLISTED', version: 1, currency: ORDER_CURRENCY, createdAt: at, updatedAt: at };
+}
+
+/**
+ * RESERVED or WAITLISTED → CANCELLED; WAITING (prepaid) → REFUNDED, its payment owed back in
+ * full. An order already so cancelled is returned as it is (idempotent); any other state is refused.
+ */
 export function cancel(order: Order, now: Date): Order {
-  if (order.status === 'CANCELLED') return order;
-  if (order.status !== 'RESERVED') throw new InvalidStateError(`order ${order.orderId} is ${order.status}; only a RESERVED order can be cancelled`);
+  if (order.status === 'CANCELLED' || (order.status === 'REFUNDED' && waitlistRefundOf(order) !== undefined)) return order;
+  if (order.status === 'WAITING') return refundWaiting(order, now);
+  if (order.status !== 'RESERVED' && order.status !== 'WAITLISTED') throw new InvalidStateError(`order ${order.orderId} is ${order.status}; only a RESERVED or waitlisted order can be cancelled`);
   return advance(order, 'CANCELLED', now);
 }
 
-export const isOverdue = (order: Order, now: Date): boolean => order.status === 'RESERVED' && now.getTime() >= Date.parse(order.expiresAt);
+/** The instant an order's sweep is due: an unpaid order's payment window, a WAITING order's waitlist deadline. */
+export const dueAt = (order: Order): string | undefined => {
+  if (order.status === 'RESERVED' || order.status === 'WAITLISTED') return order.expiresAt;
+  if (order.status === 'WAITING') return order.waitlist?.until;
+  return undefined;
+};
 
-/** RESERVED and overdue → EXPIRED; anything else is returned as it is (the sweeper may race a payment or a cancel). */
+export const isOverdue = (order: Order, now: Date): boolean => {
+  const due = dueAt(order);
+  return due !== undefined && now.getTime() >= Date.parse(due);
+};
+
+/**
+ * Overdue RESERVED or WAITLISTED → EXPIRED; WAITING past its deadline → REFUNDED in full;
+ * anything else is returned as it is (the sweeper may race a payment, a cancel or the fulfiller).
+ */
 export function expire(order: Order, now: Date): Order {
-  return isOverdue(order, now) ? advance(order, 'EXPIRED', now) : order;
+  if (!isOverdue(order, now)) return order;
+  return order.status === 'WAITING' ? refundWaiting(order, now) : advance(order, 'EXPIRED', now);
+}
+
+/** WAITING → PAID with the seats the waitlist fulfiller sold it under `holdId`. */
+export function serveWaiting(order: Order, holdId: string, seats: readonly { coach: string; seat: string }[], now: Date): Order {
+  if (order.status !== 'WAITING') throw new InvalidStateError(`order ${order.orderId} is ${order.status}; only a WAITING order is served`);
+  const served = { ...order, holdId, seats: seats.map((s, i) => ({ passengerName: order.passengers[i]?.name ?? '', coach: s.coach, seat: s.seat })) };
+  return advance(served, 'PAID', now);
+}
+
+/** The refund of a waitlist request's whole prepayment, if it owes one. */
+export const waitlistRefundOf = (order: Order) => order.refunds?.find((r) => r.reason === 'waitlist');
+
+function refundWaiting(order: Order, now: Date): Order {
+  const version = order.version + 1;
+  const refund = { refundId: `${order.orderId}.waitlist.${order.paymentId ?? 'unpaid'}`, reason: 'waitlist' as const, fare: order.amount, fee: 0, amount: order.amount, version };
+  return { ...advance(order, 'REFUNDED', now), refunds: [...(order.refunds ?? []), refund] };
 }
 
 /**
@@ -114,6 +158,12 @@ export function applyPayment(order: Order, payment: Payment, context: PaymentCon
         : { kind: 'refund-required', order: advance(order, 'REFUND_REQUIRED', context.now, settled) };
     case 'EXPIRED':
       return { kind: 'refund-required', order: advance(order, 'REFUND_REQUIRED', context.now, settled) };
+    case 'WAITLISTED':
+      // Past its payment window its passengers' claims may be someone else's: the money goes back.
+      return isOverdue(order, context.now) || context.claimsLost
+        ? { kind: 'refund-required', order: advance(order, 'REFUND_REQUIRED', context.now, settled) }
+        : { kind: 'waiting', order: { ...advance(order, 'WAITING', context.now, settled), waitingSince: context.now.toISOString() } };
+    case 'WAITING':
     case 'PAID':
     case 'TICKETED':
     case 'REFUND_REQUIRED':

@@ -9,7 +9,7 @@ import { departsAt } from '../timetable/departure';
 import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
 import { IdempotencyConflictError, OrderNotFoundError, OrderVersionConflictError } from './errors';
-import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder } from './order';
+import { applyPayment, cancel, expire, needsSeatCheck, type Order, type Payment, type PaymentOutcome, reserveOrder, waitlistOrder } from './order';
 import { OVERDUE_SHARDS } from './order-keys';
 import type { IdempotencyRecord, OrderStore } from './order-store';
 import { type OrderView, toView } from './order-schema';
@@ -81,6 +81,8 @@ export class Orders {
     this.timetable.requireClass(service, request.seatClass);
     const orderId = this.newId();
     const amount = orderAmount(service, request.seatClass, ride, request.passengers.length);
+    const until = request.waitlist && waitlistDeadline(request.waitlist.until, this.now(), departsAt(service, ride.fromIndex));
+    const trainArrives = new Date(departsAt(service, service.stops.length - 1));
 
     let view: OrderView | undefined;
     try {
@@ -110,7 +112,7 @@ export class Orders {
           return [
             { item: this.store.putIdempotencyRecord(userId, idempotencyKey, { requestHash, orderId, response: view }), onConditionFailed: (existing) => new KeyUsedError(existing && this.store.idempotencyRecordOf(existing)) },
             { item: this.store.putNew(order), onConditionFailed: () => new OrderVersionConflictError(`order ${orderId} exists`) },
-            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now(), new Date(departsAt(service, service.stops.length - 1)))),
+            ...request.passengers.map((p) => this.claims.claim(service.serviceId, p.idNumber, orderId, Date.parse(hold.expiresAt), this.now(), trainArrives)),
             // After the record: a retry of an order that exists is answered, never refused for the limit it itself fills.
             ...this.limits.reserved(userId, this.now()),
           ];
@@ -119,10 +121,19 @@ export class Orders {
     } catch (error) {
       if (error instanceof KeyUsedError) return this.replay(error.record ?? (await this.store.findIdempotencyRecord(userId, idempotencyKey)), requestHash);
       if (error instanceof SoldOutError || error instanceof HoldContentionError) {
-        // A retry of an order that took the last seats answers that order.
+        // A retry of an order that took the last seats (or joined the waitlist) answers that order.
         const record = await this.store.findIdempotencyRecord(userId, idempotencyKey);
         if (record) return this.replay(record, requestHash);
-        this.count('SoldOut');
+        if (until === undefined || error instanceof HoldContentionError) this.count('SoldOut');
+        else {
+          const now = this.now();
+          const order = waitlistOrder(
+            { orderId, userId, serviceId: service.serviceId, from: request.from, to: request.to, ...ride, seatClass: request.seatClass, passengers: request.passengers, amount, holdId: orderId, expiresAt: new Date(now + this.options.holdTtlSeconds * 1000).toISOString() },
+            until,
+            new Date(now),
+          );
+          return this.joinWaitlist(order, idempotencyKey, requestHash, trainArrives);
+        }
       }
       throw error;
     }
@@ -130,12 +141,38 @@ export class Orders {
     return { order: view as OrderView, replayed: false };
   }
 
+  /**
+   * A sold-out ride's waitlist request (候补): the order WAITLISTED (to prepay by `expiresAt`), its
+   * passengers' IDs claimed on the service until then, one more unpaid order of the user's, the key's
+   * record: one transaction, no seat.
+   */
+  private async joinWaitlist(order: Order, idempotencyKey: string, requestHash: string, trainArrives: Date): Promise<{ order: OrderView; replayed: boolean }> {
+    const view = toView(order);
+    try {
+      await this.ledger.transactLinked([
+        { item: this.store.putIdempotencyRecord(order.userId, idempotencyKey, { requestHash, orderId: order.orderId, response: view }), onConditionFailed: (existing) => new KeyUsedError(existing && this.store.idempotencyRecordOf(existing)) },
+        { item: this.store.putNew(order), onConditionFailed: () => new OrderVersionConflictError(`order ${order.orderId} exists`) },
+        ...order.passengers.map((p) => this.claims.claim(order.serviceId, p.idNumber, order.orderId, Date.parse(order.expiresAt), this.now(), trainArrives)),
+        ...this.limits.reserved(order.userId, this.now()),
+      ]);
+    } catch (error) {
+      if (error instanceof KeyUsedError) return this.replay(error.record ?? (await this.store.findIdempotencyRecord(order.userId, idempotencyKey)), requestHash);
+      throw error;
+    }
+    this.count('OrdersWaitlisted');
+    return { order: view, replayed: false };
+  }
+
   /** The caller's order; someone else's answers as if it did not exist. */
   async find(userId: string, orderId: string): Promise<OrderView> {
     return toView(await this.owned(userId, orderId));
   }
 
-  /** RESERVED → CANCELLED with its seats and passenger claims given back at once; again → the same answer. */
+  /**
+   * RESERVED → CANCELLED with its seats and passenger claims given back at once; WAITLISTED →
+   * CANCELLED, WAITING → REFUNDED (its prepayment owed back through the refund outbox), their
+   * claims given back; again → the same answer.
+   */
   async cancel(userId: string, orderId: string): Promise<OrderView> {
     return this.retryOnRace(async () => {
       const order = await this.owned(userId, orderId);
@@ -156,7 +193,16 @@ export class Orders {
       const order = await this.store.get(payment.orderId);
       if (!order) throw new OrderNotFoundError(`no order ${payment.orderId}`);
       const now = new Date(this.now());
-      if (!needsSeatCheck(order, payment)) return this.settle(applyPayment(order, payment, { seatsStillHeld: false, now }), order);
+      if (!needsSeatCheck(order, payment)) {
+        const outcome = applyPayment(order, payment, { seatsStillHeld: false, now });
+        try {
+          return await this.settle(outcome, order);
+        } catch (error) {
+          // A waitlist request whose lapsed claim another order took: the money goes back.
+          if (!(error instanceof ClaimLostError && outcome.kind === 'waiting')) throw error;
+          return this.settle(applyPayment(order, payment, { seatsStillHeld: false, claimsLost: true, now }), order);
+        }
+      }
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {
@@ -169,13 +215,17 @@ export class Orders {
       }
     });
     if (outcome.kind === 'paid') this.count('OrdersPaid');
+    if (outcome.kind === 'waiting') this.count('WaitlistPrepaid');
     if (outcome.kind === 'refund-required') this.count('RefundsRequired');
     if (outcome.kind === 'refused') this.count('PaymentRejected');
     if (outcome.kind === 'refused') throw outcome.error;
     return outcome;
   }
 
-  /** Moves overdue RESERVED orders to EXPIRED and frees their seats; safe to run twice at once. */
+  /**
+   * Moves overdue RESERVED and WAITLISTED orders to EXPIRED and frees their seats and claims, and
+   * refunds WAITING orders past their waitlist deadline in full (REFUNDED); safe to run twice at once.
+   */
   async expireOverdue(pageSize = 50): Promise<number> {
     let expired = 0;
     for (let shard = 0; shard < OVERDUE_SHARDS; shard++) {
@@ -214,14 +264,18 @@ export class Orders {
    */
   private async giveBack(order: Order, next: Order): Promise<void> {
     // In the transaction of the order's versioned write, as every try below: counted once per order, whichever try writes it.
-    const limits = next.status === 'CANCELLED' ? this.limits.cancelled(order.userId, this.now()) : [this.limits.settled(order.userId)];
+    // A WAITING order is no unpaid order any more (its prepayment settled the count).
+    const limits = order.status === 'WAITING' ? [] : next.status === 'CANCELLED' ? this.limits.cancelled(order.userId, this.now()) : [this.limits.settled(order.userId)];
+    // A waitlist request holds no seat: only the order, its claims and the count change.
+    const write = (linked: LinkedWrite[]) => (order.status === 'RESERVED' ? this.ledger.releaseHeld(heldSeats(order), linked) : this.ledger.transactLinked(linked));
     try {
-      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...this.claims.releaseAll(order), ...limits]);
+      await write([this.versioned(next), ...this.claims.releaseAll(order), ...limits]);
     } catch (error) {
       if (!(error instanceof ClaimLostError)) throw error;
-      await this.ledger.releaseHeld(heldSeats(order), [this.versioned(next), ...limits]);
+      await write([this.versioned(next), ...limits]);
       await this.claims.release(order);
     }
+    if (next.status === 'REFUNDED') this.count('WaitlistRefunded');
   }
 
   private async owned(userId: string, orderId: string): Promise<Order> {
@@ -233,10 +287,15 @@ export class Orders {
   /** Writes an outcome that does not touch the seats (mismatch, replay, refund, duplicate). */
   private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
     if (outcome.order !== current) {
-      // Leaving RESERVED (a refund for seats lost) frees an unpaid-order slot; an EXPIRED order's expiry already did.
+      // Leaving RESERVED or WAITLISTED (prepaid, or a refund for seats lost) frees an unpaid-order slot; an EXPIRED order's expiry already did.
       // The decrement rides on the order's versioned put, one transaction: only the write that moves the order counts.
-      const leavesReserved = current.status === 'RESERVED' && outcome.order.status !== 'RESERVED';
-      await this.store.save(outcome.order, leavesReserved ? [this.limits.settled(current.userId).item] : []);
+      const leavesUnpaid = (current.status === 'RESERVED' || current.status === 'WAITLISTED') && outcome.order.status !== current.status;
+      if (outcome.kind === 'waiting') {
+        // Prepaid: its passengers' claims stop lapsing, in the transaction that makes it WAITING (lost meanwhile: retried, then refused).
+        await this.ledger.transactLinked([this.versioned(outcome.order), ...current.passengers.map((p) => this.claims.keep(current, p.idNumber)), this.limits.settled(current.userId)]);
+        return outcome;
+      }
+      await this.store.save(outcome.order, leavesUnpaid ? [this.limits.settled(current.userId).item] : []);
       if (outcome.order.status === 'REFUND_REQUIRED') {
         // Seats still held by this order (its passenger was rebooked elsewhere) go back too.
         await this.ledger.release(current.holdId).catch((error: unknown) => {
@@ -261,6 +320,16 @@ export class Orders {
       }
     }
   }
+}
+
+/**
+ * A waitlist deadline as UTC ISO: in the future and before the ride departs, else 400.
+ */
+function waitlistDeadline(until: string, now: number, departs: number): string {
+  const at = Date.parse(until);
+  const problem = at <= now ? 'the waitlist deadline has passed' : at >= departs ? `the waitlist deadline must be before the ride departs (${new Date(departs).toISOString()})` : undefined;
+  if (problem) throw new InvalidRequestError(problem, { errors: [{ path: 'waitlist.until', message: problem }] });
+  return new Date(at).toISOString();
 }
 
 /** What an order's hold holds, from the order itself: no read of the hold needed. */

@@ -26,6 +26,8 @@ export const createOrderSchema = z
     seatClass: seatClassSchema,
     passengers: z.array(passengerSchema).min(1, 'an order has 1–5 passengers').max(MAX_PASSENGERS, 'an order has 1–5 passengers'),
     preferences: preferencesSchema.optional(),
+    /** 候补: when sold out, wait (prepaid) for seats until this time instead of answering sold-out. */
+    waitlist: z.strictObject({ until: z.iso.datetime({ offset: true, error: 'an ISO-8601 date and time' }) }).optional(),
   })
   .superRefine(({ from, to, passengers }, ctx) => {
     if (from === to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'from and to must differ' });

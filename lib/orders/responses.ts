@@ -19,7 +19,8 @@ export const orderListResponseSchema = z.looseObject({
 
 export const cancelOrderResponseSchema = z.looseObject({
   orderId: orderIdSchema,
-  status: z.literal('CANCELLED'),
+  /** CANCELLED; a prepaid waitlist request (WAITING) is refunded in full: REFUNDED. */
+  status: z.enum(['CANCELLED', 'REFUNDED']),
 });
 
 /** PAID, REFUND_REQUIRED, or the order's status as it stands when the callback changed nothing (a replay, a declined payment). */

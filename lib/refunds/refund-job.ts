@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseJsonMessage } from '../messages/json-message';
 import { latePaymentRefund } from '../after-sale/after-sale-decisions';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../events/order-events';
-import type { Order } from '../orders/order-schema';
+import { type Order, REFUND_REASONS } from '../orders/order-schema';
 import { MalformedRefundJobError } from './errors';
 
 /**
@@ -16,7 +16,7 @@ export const refundJobSchema = z.object({
   paymentId: z.string().min(1),
   /** Integer fen, > 0. */
   amount: z.int().positive(),
-  reason: z.enum(['refund', 'change', 'late-payment']),
+  reason: z.enum(REFUND_REASONS),
 });
 
 export type RefundJob = z.output<typeof refundJobSchema>;

@@ -5,6 +5,7 @@ import { runHotTrainBench } from './hot-train-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runOrdersBench } from './orders-bench';
 import { runTicketsBench } from './tickets-bench';
+import { runWaitlistBench } from './waitlist-bench';
 
 /**
  * `npm run bench`: the quick benchmarks, printed as one table; `npm run bench -- <name>…`
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     ['ledger', runLedgerBench, {}],
     ['orders', runOrdersBench, {}],
     ['tickets', runTicketsBench, {}],
+    ['waitlist', runWaitlistBench, {}],
     ['hot-train', runHotTrainBench, { onRequest: true }],
     ['cost', runCostBench, { onRequest: true }],
   ];

@@ -131,7 +131,7 @@ export async function runTicketsBench(): Promise<BenchRow[]> {
   }
 }
 
-function caller(cloud: LocalCloudProcess) {
+export function caller(cloud: LocalCloudProcess) {
   return async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
     const response = await fetch(`${cloud.url}${path}`, {
       method,
@@ -150,7 +150,7 @@ function caller(cloud: LocalCloudProcess) {
 }
 
 /** Runs task(0 … n-1), at most `concurrency` at a time. */
-async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, n) }, async () => {
@@ -160,7 +160,7 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
 }
 
 /** Nearest-rank quantile of ascending `sorted`; undefined when empty. */
-function quantile(sorted: number[], q: number): number | undefined {
+export function quantile(sorted: number[], q: number): number | undefined {
   if (sorted.length === 0) return undefined;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }

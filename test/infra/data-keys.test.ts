@@ -88,7 +88,7 @@ describe('Construct: DataKeys', () => {
   });
 
   it('lets only the functions that write orders, the ticket issuer and the ticket reconciler (which reads orders), make and open data keys of ID numbers', () => {
-    const orderWriters = ['CreateOrderFunction', 'CancelOrderFunction', 'RefundOrderFunction', 'ChangeOrderFunction', 'PaymentCallbackFunction'].map((id) => roleOf(stack.httpApi.functions.get(id) as never));
+    const orderWriters = [...['CreateOrderFunction', 'CancelOrderFunction', 'RefundOrderFunction', 'ChangeOrderFunction', 'PaymentCallbackFunction'].map((id) => roleOf(stack.httpApi.functions.get(id) as never)), roleOf(stack.waitlistWorkers.fulfiller as never)];
     const expected = [...orderWriters, roleOf(stack.orderWorkers.sweeper as never), roleOf(stack.ticketWorkers.issuer as never), roleOf(stack.reconciliation.reconciler as never)].sort();
 
     expect(rolesGranted('kms:GenerateDataKey', arnOf(keyIds.passengerIds))).toEqual(expected);
@@ -97,7 +97,7 @@ describe('Construct: DataKeys', () => {
 
   it('keeps the claim hash key in a secret of its own, encrypted with the ID-number key, readable by the order writers only', () => {
     const secret = resources[keyIds.hashKey];
-    const orderWriters = ['CreateOrderFunction', 'CancelOrderFunction', 'RefundOrderFunction', 'ChangeOrderFunction', 'PaymentCallbackFunction'].map((id) => roleOf(stack.httpApi.functions.get(id) as never));
+    const orderWriters = [...['CreateOrderFunction', 'CancelOrderFunction', 'RefundOrderFunction', 'ChangeOrderFunction', 'PaymentCallbackFunction'].map((id) => roleOf(stack.httpApi.functions.get(id) as never)), roleOf(stack.waitlistWorkers.fulfiller as never)];
 
     expect(secret?.Properties).toMatchObject({ KmsKeyId: arnOf(keyIds.passengerIds), GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
     expect(rolesGranted('secretsmanager:GetSecretValue', { Ref: keyIds.hashKey })).toEqual([...orderWriters, roleOf(stack.orderWorkers.sweeper as never)].sort());

@@ -12,7 +12,7 @@ import type { IConstruct } from 'constructs';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
-const BUSINESS_METRICS = ['OrdersReserved', 'SoldOut', 'HoldConflicts', 'OrdersPaid', 'PaymentRejected', 'TicketsIssued', 'OrdersExpired', 'RefundsRequired', 'TicketsRefunded', 'RefundFees', 'TicketsChanged', 'RefundsSent', 'RefundedAmount'];
+const BUSINESS_METRICS = ['OrdersReserved', 'SoldOut', 'HoldConflicts', 'OrdersPaid', 'PaymentRejected', 'TicketsIssued', 'OrdersExpired', 'RefundsRequired', 'TicketsRefunded', 'RefundFees', 'TicketsChanged', 'RefundsSent', 'RefundedAmount', 'OrdersWaitlisted', 'WaitlistPrepaid', 'WaitlistServed', 'WaitlistRefunded'];
 
 function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);

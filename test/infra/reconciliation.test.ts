@@ -26,7 +26,7 @@ describe('Construct: Reconciliation', () => {
     });
   });
 
-  it('tells it the orders table, the outbox and the seven functions fed by event source mappings', () => {
+  it('tells it the orders table, the outbox and the eight functions fed by event source mappings', () => {
     const { relay } = stack.orderWorkers;
     const { dispatcher, projector, issuer } = stack.ticketWorkers;
     const refunds = stack.refundWorkers;
@@ -34,7 +34,7 @@ describe('Construct: Reconciliation', () => {
 
     expect(variables).toMatchObject({ ORDERS_TABLE_NAME: { Ref: 'OrdersTable' }, TICKET_OUTBOX_QUEUE_URL: { Ref: idOf(stack.messaging.ticketOutbox) } });
     const occupancy = stack.occupancyWorkers.projector;
-    expect(variables.EVENT_SOURCE_MAPPING_FUNCTIONS['Fn::Join'][1]).toEqual([relay, ',', dispatcher, ',', projector, ',', issuer, ',', occupancy, ',', refunds.dispatcher, ',', refunds.sender].map((fn) => (typeof fn === 'string' ? fn : { Ref: idOf(fn) })));
+    expect(variables.EVENT_SOURCE_MAPPING_FUNCTIONS['Fn::Join'][1]).toEqual([relay, ',', dispatcher, ',', projector, ',', issuer, ',', occupancy, ',', refunds.dispatcher, ',', refunds.sender, ',', stack.waitlistWorkers.fulfiller].map((fn) => (typeof fn === 'string' ? fn : { Ref: idOf(fn) })));
   });
 
   it('lets it query the paid index, open what it reads, send to the outbox and list mappings, and nothing else', () => {

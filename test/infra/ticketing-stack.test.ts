@@ -32,7 +32,7 @@ const EXPECTED_ROUTES: ReadonlyArray<{ routeKey: string; functionId: string; aut
   { routeKey: 'POST /payments/callback', functionId: 'PaymentCallbackFunction', auth: 'NONE', access: 'payments' },
 ];
 /** Functions without a route: the order relay, the expiry sweeper, the ticket dispatcher, issuer and reconciler, the order projector, the occupancy projector. */
-const BACKGROUND_FUNCTIONS = 9;
+const BACKGROUND_FUNCTIONS = 10;
 
 const TABLE = 'SeatLedgerTable';
 const LEDGER_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -466,13 +466,35 @@ describe('Stack: TicketingStack', () => {
   });
 
   describe('Construct: OrdersTable', () => {
-    it('streams new and old images of every order change, keeps PITR and indexes reserved orders by expiry and paid orders by payment', () => {
+    it('streams new and old images of every order change, keeps PITR and indexes orders by deadline, paid orders by payment and waiting orders per service and class', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' }), Match.objectLike({ IndexName: 'paid' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'overdue' }), Match.objectLike({ IndexName: 'paid' }), Match.objectLike({ IndexName: 'waiting' })],
       });
       expect(resources.OrdersTable?.Type).toBe('AWS::DynamoDB::Table');
+    });
+  });
+
+  describe('Construct: WaitlistWorkers', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => logicalIdOf(stack, construct.node.defaultChild);
+
+    it('feeds the fulfiller from order-events, retrying from the failed record and parking poison in its own DLQ', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [streamLogicalId(), 'Arn'] },
+        FunctionName: { Ref: idOf(stack.waitlistWorkers.fulfiller) },
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.waitlistWorkers.fulfillerDeadLetters), 'Arn'] } } },
+      });
+    });
+
+    it('lets the fulfiller query the waiting index of the orders table', () => {
+      const roleId = logicalIdOf(stack, stack.waitlistWorkers.fulfiller.role?.node.defaultChild);
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId));
+
+      expect(JSON.stringify(policies)).toContain('/index/waiting');
     });
   });
 

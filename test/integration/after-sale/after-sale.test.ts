@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AfterSale } from '../../../lib/after-sale/after-sale';
 import { SoldOutError } from '../../../lib/ledger/errors';
 import { SoldSeats } from '../../../lib/ledger/sold-seats';
@@ -10,32 +8,21 @@ import { PassengerClaims } from '../../../lib/orders/passenger-claims';
 import { UserLimits } from '../../../lib/orders/user-limits';
 import { TicketIssuer } from '../../../lib/tickets/issuer';
 import { serviceIdOf } from '../../../lib/timetable/service';
-import { useEmulators } from '../../helpers/emulators';
-import { provisionFromTemplate } from '../../helpers/ledger-table';
+import { useOrderTables } from '../../helpers/order-tables';
 import { testPassengerData } from '../../helpers/passenger-data';
 import { residentId } from '../../helpers/resident-ids';
-import { type SeatTables, seatSystem } from '../../helpers/seat-system';
+import { seatSystem } from '../../helpers/seat-system';
 import { smallService } from '../../helpers/services';
 
 /** The after-sale transactions against DynamoDB Local: seats, orders and claims move together or not at all. */
 const passengerData = testPassengerData();
 
-useEmulators();
-
-let db: DynamoDBDocumentClient;
-let tables: SeatTables;
-let ordersTable: string;
+const orderTables = useOrderTables();
 let people = 7000;
 let keys = 0;
 
-beforeAll(async () => {
-  const { resources, ...seatTables } = await provisionFromTemplate();
-  tables = seatTables;
-  ordersTable = resources.tableName('OrdersTable');
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-});
-
 function system(maxUnpaidOrders = 100) {
+  const { db, tables, ordersTable } = orderTables();
   const seats = seatSystem(db, tables);
   const store = new OrderStore(db, ordersTable, passengerData);
   const claims = new PassengerClaims(db, tables.ledgerTable, passengerData);

@@ -1,7 +1,7 @@
 import { MalformedOrderItemError } from '../../../lib/events/errors';
 import { ORDER_EVENT_TYPES, isOrderItem, orderEventFor, orderEventId } from '../../../lib/events/order-events';
 import { type Order, type OrderStatus, applyPayment, cancel, expire, ticket } from '../../../lib/orders';
-import { at, payment, reservedOrder, ticketsFor } from '../orders/order-fixtures';
+import { at, payment, reservedOrder, ticketsFor, waitlistedOrder } from '../orders/order-fixtures';
 import { idempotencyItem, orderItem } from './stream-records';
 
 const reserved = reservedOrder();
@@ -25,6 +25,8 @@ const ordersByStatus: Record<OrderStatus, { order: Order; previous?: Order }> = 
   EXPIRED: { order: expire(reserved, at(31)), previous: reserved },
   REFUND_REQUIRED: { order: refundRequired, previous: reserved },
   REFUNDED: { order: { ...refundRequired, status: 'REFUNDED', version: 3, updatedAt: at(40).toISOString() }, previous: refundRequired },
+  WAITLISTED: { order: waitlistedOrder() },
+  WAITING: { order: applyPayment(waitlistedOrder(), payment(), { seatsStillHeld: false, now: at(3) }).order, previous: waitlistedOrder() },
 };
 
 /** Events carry each passenger's name and masked ID number, never the number. */
@@ -81,7 +83,7 @@ describe('Function: orderEventFor', () => {
     });
 
     it('has an event type for every status', () => {
-      expect(Object.keys(ORDER_EVENT_TYPES).sort()).toEqual(['CANCELLED', 'EXPIRED', 'PAID', 'REFUNDED', 'REFUND_REQUIRED', 'RESERVED', 'TICKETED']);
+      expect(Object.keys(ORDER_EVENT_TYPES).sort()).toEqual(['CANCELLED', 'EXPIRED', 'PAID', 'REFUNDED', 'REFUND_REQUIRED', 'RESERVED', 'TICKETED', 'WAITING', 'WAITLISTED']);
     });
 
     it('takes occurredAt from the order, not from the clock', () => {

@@ -154,6 +154,7 @@ describe('Endpoint: POST /_local/faults', () => {
     const faults = localEndpoints(auth, {
       faults: {
         ticketIssuer: (up) => switched.push(`ticketIssuer ${up ? 'up' : 'down'}`),
+        waitlistFulfiller: (up) => switched.push(`waitlistFulfiller ${up ? 'up' : 'down'}`),
         eventStream: (up) => switched.push(`eventStream ${up ? 'up' : 'down'}`),
         refundProvider: (mode) => switched.push(`refundProvider ${mode}`),
       },
@@ -170,6 +171,14 @@ describe('Endpoint: POST /_local/faults', () => {
     expect(down).toEqual({ statusCode: 204 });
     expect(up).toEqual({ statusCode: 204 });
     expect(switched).toEqual(['ticketIssuer down', 'eventStream down', 'eventStream up']);
+  });
+
+  it('pauses and resumes the waitlist fulfiller', async () => {
+    const { faults, switched } = withControls();
+
+    expect(await faults(request({ waitlistFulfiller: 'down' }))).toEqual({ statusCode: 204 });
+    expect(await faults(request({ waitlistFulfiller: 'up' }))).toEqual({ statusCode: 204 });
+    expect(switched).toEqual(['waitlistFulfiller down', 'waitlistFulfiller up']);
   });
 
   it("sets the simulated payment provider's mode", async () => {

@@ -45,7 +45,7 @@ describe('Function: readTopology', () => {
       expect(topology.tables.find((t) => t.logicalId === 'OrdersTable')).toMatchObject({
         tableName: 'OrdersTable',
         streamViewType: 'NEW_AND_OLD_IMAGES',
-        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'overdue' }), expect.objectContaining({ indexName: 'paid' })],
+        globalSecondaryIndexes: [expect.objectContaining({ indexName: 'overdue' }), expect.objectContaining({ indexName: 'paid' }), expect.objectContaining({ indexName: 'waiting' })],
       });
     });
 
@@ -175,7 +175,7 @@ describe('Function: readTopology', () => {
     });
 
     it('reads every function with its handler, absolute code directory, timeout and memory', () => {
-      expect(topology.functions).toHaveLength(28);
+      expect(topology.functions).toHaveLength(29);
       for (const fn of topology.functions) {
         expect(fn).toMatchObject({ handler: 'index.handler' });
         expect(isAbsolute(fn.codeDir)).toBe(true);

@@ -1,4 +1,5 @@
 import { type Order, type Payment, type Ticket, reserveOrder } from '../../../lib/orders';
+import { waitlistOrder } from '../../../lib/orders/order';
 
 export const CREATED_AT = new Date('2026-11-20T08:00:00.000Z');
 export const EXPIRES_AT = new Date('2026-11-20T08:30:00.000Z');
@@ -33,6 +34,14 @@ export function reservedOrder(overrides: Partial<Order> = {}): Order {
     ),
     ...overrides,
   };
+}
+
+export const WAITLIST_UNTIL = new Date('2026-11-25T08:00:00.000Z');
+
+/** A WAITLISTED order at version 1 (the ride was sold out): the reserved order's request, no seats, to wait until WAITLIST_UNTIL. */
+export function waitlistedOrder(overrides: Partial<Order> = {}): Order {
+  const { seats: _seats, status: _status, version: _version, currency: _currency, createdAt: _createdAt, updatedAt: _updatedAt, ...draft } = reservedOrder();
+  return { ...waitlistOrder({ ...draft, holdId: draft.orderId }, WAITLIST_UNTIL.toISOString(), CREATED_AT), ...overrides };
 }
 
 export function payment(overrides: Partial<Payment> = {}): Payment {

@@ -67,7 +67,7 @@ function run(order: Order, command: Command, now: Date, history: Payment[]): Ste
       const callback = command.type === 'pay' ? command.callback : (earlier ?? payment());
       const replay = earlier !== undefined;
       const outcome = applyPayment(order, callback, { seatsStillHeld: command.seatsStillHeld, now });
-      const changes = outcome.kind === 'paid' || outcome.kind === 'refund-required';
+      const changes = outcome.kind === 'paid' || outcome.kind === 'refund-required' || outcome.kind === 'waiting';
       expect(outcome.order !== order).toBe(changes);
       return { next: outcome.order, kind: outcome.kind, callback, replay };
     }

@@ -1,0 +1,99 @@
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import { SoldOutError } from '../../../lib/ledger/errors';
+import type { SeatLedger } from '../../../lib/ledger/seat-ledger';
+import { applyPayment } from '../../../lib/orders';
+import type { Order } from '../../../lib/orders/order';
+import type { OrderStore } from '../../../lib/orders/order-store';
+import type { Timetable } from '../../../lib/timetable/timetable';
+import { WaitlistFulfiller } from '../../../lib/waitlist/waitlist-fulfiller';
+import { at, payment, waitlistedOrder } from '../orders/order-fixtures';
+import { KinesisRecords, cancelledOrder, eventOf, lifecycle } from '../views/order-event-records';
+
+const waitingOrder = (orderId: string): Order => applyPayment(waitlistedOrder({ orderId }), payment({ orderId }), { seatsStillHeld: false, now: at(3) }).order;
+
+/** The fulfiller over a queue of WAITING orders and a ledger that has `free` seats (one per passenger served). */
+function fulfillerOver(queue: Order[], free: number) {
+  let seats = free;
+  const store = { waiting: jest.fn(async () => queue), replace: jest.fn((order: Order) => ({ Put: { TableName: 'orders', Item: order } })) };
+  const ledger = {
+    hold: jest.fn(async (_service: unknown, request: { holdId: string; count: number }, linkedTo: (hold: never) => unknown, _options?: unknown) => {
+      if (seats < request.count) throw new SoldOutError('sold out');
+      seats -= request.count;
+      const hold = { holdId: request.holdId, seats: Array.from({ length: request.count }, (_, i) => ({ coach: '05', seat: `0${seats + i}A` })) };
+      linkedTo(hold as never);
+      return hold;
+    }),
+  };
+  const timetable = { service: jest.fn(async (serviceId: string) => ({ serviceId })) };
+  const fulfiller = new WaitlistFulfiller(store as unknown as OrderStore, timetable as unknown as Timetable, ledger as unknown as SeatLedger, { holdTtlSeconds: 1800, now: () => at(10).getTime() });
+  return { fulfiller, store, ledger };
+}
+
+describe('Class: WaitlistFulfiller', () => {
+  describe('Method: serve', () => {
+    it('sells seats to the WAITING orders in queue order while they fit, consistently read and sold at once', async () => {
+      // Prepare: two passengers each, three seats free
+      const { fulfiller, ledger } = fulfillerOver([waitingOrder('w-1'), waitingOrder('w-2')], 3);
+
+      // Act
+      const served = await fulfiller.serve('G1_2026-12-01', 'second');
+
+      // Assess
+      expect(served.map((o) => [o.orderId, o.status, o.seats.length])).toEqual([['w-1', 'PAID', 2]]);
+      expect(ledger.hold).toHaveBeenCalledTimes(2);
+      expect(ledger.hold.mock.calls[0]?.[3]).toEqual({ sell: true, consistent: true });
+    });
+
+    it('reads nothing more when nobody waits', async () => {
+      const { fulfiller, ledger } = fulfillerOver([], 3);
+
+      expect(await fulfiller.serve('G1_2026-12-01', 'second')).toEqual([]);
+      expect(ledger.hold).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('Method: handle', () => {
+    it.each([
+      ['OrderReserved', () => lifecycle().reserved],
+      ['OrderPaid', () => lifecycle().paid],
+      ['OrderTicketed', () => lifecycle().ticketed],
+    ])('serves nobody after %s, which frees no seat', async (_, order) => {
+      const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
+
+      expect(await fulfiller.handle(eventOf(order()))).toEqual([]);
+      expect(store.waiting).not.toHaveBeenCalled();
+    });
+
+    it('serves the service and class of a cancelled order', async () => {
+      const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
+
+      const served = await fulfiller.handle(eventOf(cancelledOrder()));
+
+      expect(served.map((o) => o.orderId)).toEqual(['w-1']);
+      expect(store.waiting).toHaveBeenCalledWith('G1_2026-12-01', 'second', expect.any(Number));
+    });
+  });
+
+  describe('Method: handleBatch', () => {
+    it('serves each service and class of a batch once', async () => {
+      // Prepare
+      const records = new KinesisRecords();
+      const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
+
+      // Act
+      const response = await fulfiller.handleBatch([records.of(eventOf(cancelledOrder({ orderId: 'a' }))), records.of(eventOf(cancelledOrder({ orderId: 'b' })))]);
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(store.waiting).toHaveBeenCalledTimes(1);
+    });
+
+    it('reports a batch it could not serve as failed, for Lambda to retry', async () => {
+      const records = new KinesisRecords();
+      const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
+      store.waiting.mockRejectedValue(new Error('throttled'));
+
+      await expect(fulfiller.handleBatch([records.of(eventOf(cancelledOrder()))])).rejects.toBeInstanceOf(FullBatchFailureError);
+    });
+  });
+});
