@@ -4,7 +4,7 @@ import type { HeldSeats } from '../ledger/hold';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
 import type { SoldSeats } from '../ledger/sold-seats';
 import type { CountBusinessEvent } from '../observability/business-metrics';
-import { IdempotencyConflictError, InvalidStateError, OrderNotFoundError, OrderVersionConflictError } from '../orders/errors';
+import { IdempotencyConflictError, InvalidStateError, OrderVersionConflictError } from '../orders/errors';
 import { cancel, isOverdue, passengerFare, reserveOrder } from '../orders/order';
 import { type Order, type OrderView, toView } from '../orders/order-schema';
 import type { IdempotencyRecord, OrderStore } from '../orders/order-store';
@@ -81,7 +81,7 @@ export class AfterSale {
     if (earlier) return { answer: earlier, replayed: true };
 
     const result = await this.retryOnRace(async () => {
-      const order = await this.owned(userId, orderId);
+      const order = await this.store.owned(userId, orderId);
       const service = await this.timetable.service(order.serviceId);
       const now = new Date(this.now());
       const { next, lines, refunded } = refundTickets(order, request.tickets, { now, departsAtMs: departsAt(service, order.fromIndex) });
@@ -92,11 +92,11 @@ export class AfterSale {
       const sold: HeldSeats = { ...soldRide(order), seats: refunded.map(({ coach, seat }) => ({ coach, seat })) };
       const record = this.record(userId, idempotencyKey, { requestHash, orderId, response: answer });
       try {
-        await this.soldSeats.release(sold, [record, this.versioned(next), ...this.claims.releaseFor(order, idNumbers)]);
+        await this.soldSeats.release(sold, [record, this.store.versioned(next), ...this.claims.releaseFor(order, idNumbers)]);
       } catch (error) {
         if (!(error instanceof ClaimLostError)) throw error;
         // A claim another order holds now (its passenger rebooked): the refund does not wait for it.
-        await this.soldSeats.release(sold, [record, this.versioned(next)]);
+        await this.soldSeats.release(sold, [record, this.store.versioned(next)]);
       }
       return answer;
     }, userId, idempotencyKey, requestHash);
@@ -127,7 +127,7 @@ export class AfterSale {
     if (earlier) return { order: earlier, replayed: true };
 
     const result = await this.retryOnRace(async () => {
-      const old = await this.owned(userId, orderId);
+      const old = await this.store.owned(userId, orderId);
       const oldService = await this.timetable.service(old.serviceId);
       const now = new Date(this.now());
       const { ticket, index } = changeableTicket(old, request.ticketNo, { now, departsAtMs: departsAt(oldService, old.fromIndex) });
@@ -166,7 +166,7 @@ export class AfterSale {
             // A dearer change answers now: its key is recorded with the hold.
             ...(pay > 0 ? [this.record(userId, idempotencyKey, { requestHash, orderId: newOrderId, response: toView(reserved) })] : []),
             { item: this.store.putNew(reserved), onConditionFailed: () => new OrderVersionConflictError(`order ${newOrderId} exists`) },
-            this.versioned(marked),
+            this.store.versioned(marked),
             sameService
               ? this.claims.transfer(service.serviceId, passenger.idNumber, old.orderId, newOrderId)
               : this.claims.claim(service.serviceId, passenger.idNumber, newOrderId, Date.parse(made.expiresAt), now.getTime(), new Date(departsAt(service, service.stops.length - 1))),
@@ -190,15 +190,15 @@ export class AfterSale {
       try {
         await this.ledger.confirmHeld(held, [
           this.record(userId, idempotencyKey, { requestHash, orderId: newOrderId, response: toView(paid) }),
-          this.versioned(paid),
-          this.versioned(changed),
+          this.store.versioned(paid),
+          this.store.versioned(changed),
           oldSeat,
           this.limits.settled(userId),
           ...(sameService ? [] : [this.claims.keep(paid, passenger.idNumber), ...this.claims.releaseFor(old, [passenger.idNumber])]),
         ]);
       } catch (error) {
         // Nothing of the swap happened: the new hold goes back (not a cancellation of the traveller's), the old ticket stays ACTIVE.
-        await this.ledger.releaseHeld(held, [this.versioned(cancel(order, now)), this.limits.settled(userId)]).catch(() => undefined);
+        await this.ledger.releaseHeld(held, [this.store.versioned(cancel(order, now)), this.limits.settled(userId)]).catch(() => undefined);
         throw error;
       }
       return toView(paid);
@@ -228,15 +228,7 @@ export class AfterSale {
     return { item: this.store.putIdempotencyRecord(userId, key, record), onConditionFailed: () => new KeyUsedError('this Idempotency-Key was used meanwhile') };
   }
 
-  private versioned(next: Order): LinkedWrite {
-    return { item: this.store.replace(next), onConditionFailed: () => new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`) };
-  }
 
-  private async owned(userId: string, orderId: string): Promise<Order> {
-    const order = await this.store.get(orderId);
-    if (!order || order.userId !== userId) throw new OrderNotFoundError(`no order ${orderId}`);
-    return order;
-  }
 
   /** Tries again after losing a race for the order; a twin request that recorded the key first is answered with its response. */
   private async retryOnRace<T>(attempt: () => Promise<T>, userId: string, key: string, requestHash: string): Promise<{ answer: T; replayed: boolean }> {

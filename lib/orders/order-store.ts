@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactItem } from '../ledger/seat-ledger';
+import type { LinkedWrite, TransactItem } from '../ledger/seat-ledger';
 import { idempotencyRecordTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
-import { OrderVersionConflictError } from './errors';
+import { OrderNotFoundError, OrderVersionConflictError } from './errors';
 import { dueAt, type Order, type Passenger } from './order';
 import { ORDER_SK, OVERDUE_INDEX, OVERDUE_SHARDS, PAID_INDEX, WAITING_INDEX, orderKeys } from './order-keys';
 import { maskId, type PassengerData, type SealedId } from './passenger-data';
@@ -45,6 +45,13 @@ export class OrderStore {
     await this.ready();
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: orderKeys.order(orderId), ConsistentRead: true }));
     return Item ? this.fromItem(Item) : undefined;
+  }
+
+  /** The caller's order; someone else's answers as if it did not exist. */
+  async owned(userId: string, orderId: string): Promise<Order> {
+    const order = await this.get(orderId);
+    if (!order || order.userId !== userId) throw new OrderNotFoundError(`no order ${orderId}`);
+    return order;
   }
 
   /** Orders due before `nowIso` (RESERVED or WAITLISTED past their payment window, WAITING past their deadline), one shard page at a time. */
@@ -119,6 +126,11 @@ export class OrderStore {
         ExpressionAttributeValues: { ':expected': next.version - 1 },
       },
     };
+  }
+
+  /** replace() as a linked write of a transaction: a stored version other than the one read is a version conflict (read again, retry). */
+  versioned(next: Order): LinkedWrite {
+    return { item: this.replace(next), onConditionFailed: () => new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`) };
   }
 
   /** The next version; with `alsoWrite`, in one transaction with those writes, which then happen only if it does. */

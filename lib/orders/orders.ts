@@ -165,7 +165,7 @@ export class Orders {
 
   /** The caller's order; someone else's answers as if it did not exist. */
   async find(userId: string, orderId: string): Promise<OrderView> {
-    return toView(await this.owned(userId, orderId));
+    return toView(await this.store.owned(userId, orderId));
   }
 
   /**
@@ -175,7 +175,7 @@ export class Orders {
    */
   async cancel(userId: string, orderId: string): Promise<OrderView> {
     return this.retryOnRace(async () => {
-      const order = await this.owned(userId, orderId);
+      const order = await this.store.owned(userId, orderId);
       const next = cancel(order, new Date(this.now()));
       if (next === order) return toView(order);
       await this.giveBack(order, next);
@@ -206,7 +206,7 @@ export class Orders {
 
       const paid = applyPayment(order, payment, { seatsStillHeld: true, now });
       try {
-        await this.ledger.confirmHeld(heldSeats(order), [this.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber)), this.limits.settled(order.userId)]);
+        await this.ledger.confirmHeld(heldSeats(order), [this.store.versioned(paid.order), ...order.passengers.map((p) => this.claims.keep(order, p.idNumber)), this.limits.settled(order.userId)]);
         return paid;
       } catch (error) {
         if (!(error instanceof HoldLostError || error instanceof HoldStateError || error instanceof ClaimLostError)) throw error;
@@ -269,20 +269,15 @@ export class Orders {
     // A waitlist request holds no seat: only the order, its claims and the count change.
     const write = (linked: LinkedWrite[]) => (order.status === 'RESERVED' ? this.ledger.releaseHeld(heldSeats(order), linked) : this.ledger.transactLinked(linked));
     try {
-      await write([this.versioned(next), ...this.claims.releaseAll(order), ...limits]);
+      await write([this.store.versioned(next), ...this.claims.releaseAll(order), ...limits]);
     } catch (error) {
       if (!(error instanceof ClaimLostError)) throw error;
-      await write([this.versioned(next), ...limits]);
+      await write([this.store.versioned(next), ...limits]);
       await this.claims.release(order);
     }
     if (next.status === 'REFUNDED') this.count('WaitlistRefunded');
   }
 
-  private async owned(userId: string, orderId: string): Promise<Order> {
-    const order = await this.store.get(orderId);
-    if (!order || order.userId !== userId) throw new OrderNotFoundError(`no order ${orderId}`);
-    return order;
-  }
 
   /** Writes an outcome that does not touch the seats (mismatch, replay, refund, duplicate). */
   private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
@@ -292,7 +287,7 @@ export class Orders {
       const leavesUnpaid = (current.status === 'RESERVED' || current.status === 'WAITLISTED') && outcome.order.status !== current.status;
       if (outcome.kind === 'waiting') {
         // Prepaid: its passengers' claims stop lapsing, in the transaction that makes it WAITING (lost meanwhile: retried, then refused).
-        await this.ledger.transactLinked([this.versioned(outcome.order), ...current.passengers.map((p) => this.claims.keep(current, p.idNumber)), this.limits.settled(current.userId)]);
+        await this.ledger.transactLinked([this.store.versioned(outcome.order), ...current.passengers.map((p) => this.claims.keep(current, p.idNumber)), this.limits.settled(current.userId)]);
         return outcome;
       }
       await this.store.save(outcome.order, leavesUnpaid ? [this.limits.settled(current.userId).item] : []);
@@ -307,9 +302,6 @@ export class Orders {
     return outcome;
   }
 
-  private versioned(next: Order): LinkedWrite {
-    return { item: this.store.replace(next), onConditionFailed: () => new OrderVersionConflictError(`order ${next.orderId} changed meanwhile`) };
-  }
 
   private async retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
     for (let i = 1; ; i++) {
