@@ -269,6 +269,7 @@ describe('Web console: traveller', () => {
     await page.locator('.search-form button[type="submit"]').click();
     await page.locator('.api-down').waitFor();
     await expect(page.locator('.api-down').textContent()).resolves.toContain('无法连接服务器');
+    await expect(page.locator('.problem').first().textContent()).resolves.not.toContain('Failed to fetch');
     await screenshot(page, '13-api-down');
     await context.close();
   });
