@@ -19,7 +19,7 @@ const summary = (trainNo: string, departs: string, second: { available: number; 
 const services = [
   summary('G5', '14:00', { available: 0, fare: 55300 }, { first: { available: 3, fare: 93300 } }),
   summary('G1', '09:00', { available: 9, fare: 55300 }),
-  summary('G3', '11:00', { available: 4, fare: 50000 }),
+  summary('G3', '11:00', { available: 4, fare: 50000 }, { business: { available: 1, fare: 55300 } }),
 ];
 
 function mountPicker() {
@@ -48,6 +48,7 @@ describe('Component: ChangePicker', () => {
     expect(g5.find('[data-class="second"]').text()).toContain('无票');
     expect(g5.find('[data-class="first"] .difference').text()).toBe('需补 ¥380.00');
     expect(wrapper.find(`tr[data-service="G3_${DATE}"] [data-class="second"] .difference`).text()).toBe('退还 ¥53.00');
+    expect(wrapper.find(`tr[data-service="G3_${DATE}"] [data-class="business"] .difference`).text()).toBe('无差价');
   });
 
   it('emits the chosen train and class with its fare', async () => {
@@ -56,6 +57,8 @@ describe('Component: ChangePicker', () => {
 
     await wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"] button`).trigger('click');
 
+    expect(wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"]`).classes()).toContain('chosen');
+    expect(wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"] button`).attributes('aria-pressed')).toBe('true');
     expect(wrapper.emitted('choose')).toEqual([[{ serviceId: `G5_${DATE}`, trainNo: 'G5', departs: '14:00', seatClass: 'first', fare: 93300 }]]);
   });
 
