@@ -80,6 +80,21 @@ async function fillPassenger(page: Page, index: number, who: { name: string; idN
   await page.locator(`input[name="passenger-${index}-id"]`).fill(who.idNumber);
 }
 
+/** Searches tomorrow's trains until the service's second class shows sold out; answers its row. */
+async function searchUntilSoldOut(page: Page, serviceId: string) {
+  const row = page.locator(`tr[data-service="${serviceId}"]`);
+  // The search reads an occupancy snapshot that may lag a hold by up to 2 s.
+  await eventually(
+    async () => {
+      await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
+      await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
+    },
+    30_000,
+    1_000,
+  );
+  return row;
+}
+
 const rideUrl = (serviceId: string, seatClass = 'second', from = 'VNP', to = 'AOH') => `${cloud.url}/ride/${serviceId}?from=${from}&to=${to}&seatClass=${seatClass}`;
 
 describe('Web console: served by the local cloud', () => {
@@ -227,16 +242,7 @@ describe('Web console: traveller', () => {
     expect((await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } })).status).toBe(201);
 
     const { context, page } = await newPage();
-    const row = page.locator(`tr[data-service="${serviceId}"]`);
-    // The search reads an occupancy snapshot that may lag a hold by up to 2 s.
-    await eventually(
-      async () => {
-        await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
-        await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
-      },
-      30_000,
-      1_000,
-    );
+    const row = await searchUntilSoldOut(page, serviceId);
     await expect(row.locator('a.book').count()).resolves.toBe(0);
     await screenshot(page, '10-sold-out-search');
 
@@ -423,6 +429,9 @@ describe('Web console: after-sale', () => {
     await expect(page.locator('.change-refund').textContent()).resolves.toContain('¥53.00');
     await page.locator('.ticket').waitFor({ timeout: 90_000 });
     await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    // A ticket issued by a change is changed no more, but may be refunded.
+    await expect(page.locator('li.ticket [data-action="change"]').count()).resolves.toBe(0);
+    await expect(page.locator('li.ticket [data-action="refund"]').count()).resolves.toBe(1);
     await screenshot(page, '24-change-cheaper-ticketed');
     await expectAccessible(page);
 
@@ -436,6 +445,7 @@ describe('Web console: after-sale', () => {
     );
     await expect(badgeOf(page, first as string)).resolves.toBe('CHANGED');
     await expect(page.locator('[data-action="change"], [data-action="refund"]').count()).resolves.toBe(0);
+    await expect(page.locator(`li.ticket[data-ticket="${first}"] a`).getAttribute('href')).resolves.toMatch(/^\/my-orders\/./);
     await screenshot(page, '25-old-tickets-changed');
     await context.close();
   }, 300_000);
@@ -447,15 +457,7 @@ describe('Web console: after-sale', () => {
     expect(held.status).toBe(201);
 
     const { context, page } = await newPage();
-    const row = page.locator(`tr[data-service="${serviceId}"]`);
-    await eventually(
-      async () => {
-        await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
-        await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
-      },
-      30_000,
-      1_000,
-    );
+    const row = await searchUntilSoldOut(page, serviceId);
     await row.locator('a.waitlist').click();
     const offer = page.locator('.waitlist-offer');
     await offer.waitFor();

@@ -57,7 +57,7 @@ describe('Component: ChangePicker', () => {
 
     await wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"] button`).trigger('click');
 
-    expect(wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"]`).classes()).toContain('chosen');
+    expect(wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"] .choice`).classes()).toContain('chosen');
     expect(wrapper.find(`tr[data-service="G5_${DATE}"] [data-class="first"] button`).attributes('aria-pressed')).toBe('true');
     expect(wrapper.emitted('choose')).toEqual([[{ serviceId: `G5_${DATE}`, trainNo: 'G5', departs: '14:00', seatClass: 'first', fare: 93300 }]]);
   });

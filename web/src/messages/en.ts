@@ -35,6 +35,8 @@ export const en: Readonly<Record<string, string>> = {
   'order.changeDifference': 'Fare difference to pay',
   'order.changeRefund': 'Fare difference refunded: {amount}',
   'order.departed': 'The train has left: this ticket can no longer be refunded or changed.',
+  'order.changedTo': 'Changed to a ticket of order',
+  'order.changedOnce': 'Issued by a change: a ticket is changed once, but it can still be refunded.',
   'order.changePending': 'A change of this ticket awaits payment:',
   'refund.button': 'Refund',
   'refund.all': 'Refund all tickets',

@@ -35,6 +35,8 @@ export const zh: Readonly<Record<string, string>> = {
   'order.changeDifference': '应补差价',
   'order.changeRefund': '已退还差价：{amount}',
   'order.departed': '列车已出发，该车票不能再退票或改签。',
+  'order.changedTo': '已改签至订单：',
+  'order.changedOnce': '此票由改签而来：每张车票只能改签一次，仍可退票。',
   'order.changePending': '该车票的改签待支付：',
   'refund.button': '退票',
   'refund.all': '全部退票',
