@@ -13,11 +13,12 @@ const MINUTE_MS = 60_000;
 export const WAITLIST_DEFAULT_LEAD_MS = 2 * 60 * MINUTE_MS;
 
 /**
- * Epoch ms at which a searched ride leaves its boarding stop: the service date plus the
- * stop's `departs`, railway local time. A search names the boarding time, not its day:
- * a boarding stop past midnight of the service date counts one day early here.
+ * Epoch ms at which a searched ride leaves its boarding stop: the search's `departsAt`
+ * (the right day even for a stop past midnight of the service date); from an API
+ * without it, the service date plus the stop's `departs`, railway local time.
  */
 export function rideDepartsAt(summary: Pick<ServiceSummary, 'date' | 'from'>): number | undefined {
+  if (summary.from.departsAt) return Date.parse(summary.from.departsAt);
   const clock = summary.from.departs;
   if (!clock) return undefined;
   return Date.parse(`${summary.date}T${clock}:00Z`) - RAILWAY_UTC_OFFSET_MS;

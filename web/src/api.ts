@@ -17,7 +17,8 @@ export interface ServiceSummary {
   serviceId: string;
   trainNo: string;
   date: string;
-  from: { station: string; departs?: string };
+  /** `departsAt`: the instant it leaves the boarding stop, on the right day (the API adds it to `departs`). */
+  from: { station: string; departs?: string; departsAt?: string };
   to: { station: string; arrives?: string };
   classes: Partial<Record<SeatClass, ClassAvailability>>;
 }

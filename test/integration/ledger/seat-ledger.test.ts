@@ -276,7 +276,7 @@ describe('Class: Timetable', () => {
       const found = await availability.search('TXP', 'NKH', searchDate);
 
       expect(found).toContainEqual(
-        expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37' }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
+        expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37', departsAt: new Date(`${searchDate}T09:37:00+08:00`).toISOString() }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
       );
       expect(await availability.search('NKH', 'TXP', searchDate)).toEqual([]);
     });
