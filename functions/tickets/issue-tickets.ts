@@ -8,15 +8,19 @@ import { logger } from '../../lib/http/logger';
 import { countBusinessEvent } from '../../lib/observability/business-metrics';
 import { SoldSeats } from '../../lib/ledger/sold-seats';
 import { OrderStore } from '../../lib/orders/order-store';
+import { PassengerClaims } from '../../lib/orders/passenger-claims';
 import { TicketIssuer } from '../../lib/tickets/issuer';
 
 const { ORDERS_TABLE_NAME, LEDGER_TABLE_NAME, TICKET_ISSUER_FAIL } = loadConfig(['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_ISSUER_FAIL']);
 const db = dynamoDocumentClient();
-const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, passengerData({ claims: false })), {
+// The claim key too: a dearer change to another train gives back the passenger's claim on the old one.
+const data = passengerData();
+const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, data), {
   logger,
   failEveryJob: TICKET_ISSUER_FAIL === 'always',
   count: countBusinessEvent,
   soldSeats: new SoldSeats(db, LEDGER_TABLE_NAME),
+  claims: new PassengerClaims(db, LEDGER_TABLE_NAME, data),
 });
 
 /** SQS `ticket-outbox` → tickets for each PAID order, which becomes TICKETED (a change's old ticket CHANGED with it); failures reported per message. */

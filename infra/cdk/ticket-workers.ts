@@ -67,14 +67,19 @@ export class TicketWorkers extends Construct {
     // Order items only (`ORDER#…`): never an idempotency record or another kind of item.
     allow(this.issuer, ['dynamodb:GetItem', 'dynamodb:PutItem'], [props.orders.tableArn], { leadingKeys: [`${ORDER_PK_PREFIX}*`] });
     props.orders.encryptionKey?.grantEncryptDecrypt(this.issuer);
-    // Seat items only (`SVC#…#<coach>`), and only to give one back (a change's old seat).
+    // Seat items only (`SVC#…#<coach>`), and only to give one back (a change's old seat);
+    // claim items only to delete one (a change to another train lets go of the old one).
     this.issuer.addEnvironment('LEDGER_TABLE_NAME', props.ledger.tableName);
     allow(this.issuer, ['dynamodb:UpdateItem'], [props.ledger.tableArn], { leadingKeys: ['SVC#*'] });
+    allow(this.issuer, ['dynamodb:DeleteItem'], [props.ledger.tableArn], { leadingKeys: ['CLAIM#*'] });
     props.ledger.encryptionKey?.grantEncryptDecrypt(this.issuer);
     // Opens the passengers' ID numbers it reads and writes them back sealed (lib/orders/passenger-data.ts).
-    const { passengerIds } = DataKeys.of(this);
+    const { passengerIds, passengerIdHashKey } = DataKeys.of(this);
     this.issuer.addEnvironment('PASSENGER_DATA_KMS_KEY_ARN', passengerIds.keyArn);
     passengerIds.grant(this.issuer, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // And finds the old claim by the keyed hash of the ID number.
+    this.issuer.addEnvironment('PASSENGER_ID_HASH_KEY_ARN', passengerIdHashKey.secretArn);
+    passengerIdHashKey.grantRead(this.issuer);
     this.issuer.addEventSource(new SqsEventSource(props.ticketOutbox, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: ISSUER_MAX_CONCURRENCY }));
 
     this.projectorDeadLetters = this.deadLetters('ProjectOrderEventsDlq', `${props.namePrefix}project-order-events-dlq`);

@@ -86,6 +86,25 @@ export class PassengerClaims {
   }
 
   /**
+   * Gives back the order's claim on its service if it still has one (a claim
+   * already expired is no matter), in the caller's transaction: a dearer change
+   * to another train lets go of the old train once the new ticket is issued.
+   */
+  releaseIfHeld(order: Order, idNumber: string): LinkedWrite {
+    return {
+      item: {
+        Delete: {
+          TableName: this.ledgerTable,
+          Key: this.key(order.serviceId, idNumber),
+          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :order',
+          ExpressionAttributeValues: { ':order': order.orderId },
+        },
+      },
+      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} is claimed on ${order.serviceId} by another order than ${order.orderId}`),
+    };
+  }
+
+  /**
    * Hands an ID's claim on a service from one order to another (a change to another
    * class of the same train): the passenger keeps one claim there throughout.
    */

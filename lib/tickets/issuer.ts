@@ -5,6 +5,7 @@ import { changeOut, voidChange } from '../after-sale/after-sale-decisions';
 import type { SoldSeats } from '../ledger/sold-seats';
 import { type Order, OrderVersionConflictError, ticket } from '../orders';
 import type { OrderStore } from '../orders/order-store';
+import type { PassengerClaims } from '../orders/passenger-claims';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import { MAX_ISSUE_ATTEMPTS } from './constants';
 import { ChangeSwapError, TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
@@ -33,6 +34,8 @@ export interface TicketIssuerOptions {
   count?: CountBusinessEvent;
   /** Frees the old ticket's seat when a dearer change (改签) is ticketed. */
   soldSeats?: Pick<SoldSeats, 'freeItem' | 'transact'>;
+  /** Gives back the passenger's claim on the old train when a dearer change to another train is ticketed. */
+  claims?: Pick<PassengerClaims, 'releaseIfHeld'>;
 }
 
 type IssuerOrders = Pick<OrderStore, 'get' | 'save' | 'replace'>;
@@ -54,6 +57,7 @@ export class TicketIssuer {
   readonly #failEveryJob: boolean;
   readonly #count: CountBusinessEvent;
   readonly #soldSeats: TicketIssuerOptions['soldSeats'];
+  readonly #claims: TicketIssuerOptions['claims'];
 
   constructor(orders: IssuerOrders, options: TicketIssuerOptions = {}) {
     this.#orders = orders;
@@ -62,6 +66,7 @@ export class TicketIssuer {
     this.#failEveryJob = options.failEveryJob ?? false;
     this.#count = options.count ?? (() => undefined);
     this.#soldSeats = options.soldSeats;
+    this.#claims = options.claims;
   }
 
   /**
@@ -133,11 +138,16 @@ export class TicketIssuer {
       return voided;
     }
     const changed = changeOut(old, oldTicket.ticketNo, { orderId: next.orderId, ticketNo: ticketNumber(next.orderId, 0) }, this.#now());
-    const items = [this.#orders.replace(next), this.#orders.replace(changed), this.#soldSeats.freeItem(old, oldTicket)];
+    // Another train: the passenger's claim on the old one goes with the old ticket (the new order claimed the new train).
+    const passenger = next.passengers[0];
+    const oldClaim = old.serviceId !== next.serviceId && passenger && this.#claims ? [this.#claims.releaseIfHeld(old, passenger.idNumber)] : [];
+    const items = [this.#orders.replace(next), this.#orders.replace(changed), this.#soldSeats.freeItem(old, oldTicket), ...oldClaim.map((c) => c.item)];
     await this.#soldSeats.transact(items, (index) =>
       index < 2
         ? new OrderVersionConflictError(`order ${index === 0 ? next.orderId : old.orderId} changed meanwhile`)
-        : new ChangeSwapError(`the seat of ticket ${oldTicket.ticketNo} is no longer sold to order ${old.orderId}`),
+        : index === 2
+          ? new ChangeSwapError(`the seat of ticket ${oldTicket.ticketNo} is no longer sold to order ${old.orderId}`)
+          : new ChangeSwapError(`the claim on ${old.serviceId} of ticket ${oldTicket.ticketNo}'s passenger is another order's`, { cause: oldClaim[0]?.onConditionFailed() }),
     );
     this.#count('TicketsChanged');
     return next;

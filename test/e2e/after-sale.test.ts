@@ -207,9 +207,10 @@ describe('HTTP API: changes (改签) on the local cloud', () => {
     expect(await change(alice, old.orderId, { ticketNo: old.tickets[0].ticketNo, serviceId: to, seatClass: 'second' })).toMatchObject({ status: 409 });
   });
 
-  it('changes to a dearer train only once the difference is paid and the new ticket issued', async () => {
+  it('changes to a dearer train only once the difference is paid and the new ticket issued; then the passenger may book the old train again', async () => {
     const from = await publish(serviceLeavingIn(5 * DAY));
     const to = await publish(serviceLeavingIn(6 * DAY, { fares: { second: 12_500 } }));
+    const traveller = { name: 'Passenger 1', idNumber: residentId(passengerCounter) };
     const old = await ticketed(alice, from);
 
     const { status, body } = await change(alice, old.orderId, { ticketNo: old.tickets[0].ticketNo, serviceId: to, seatClass: 'second' });
@@ -227,6 +228,9 @@ describe('HTTP API: changes (改签) on the local cloud', () => {
     await eventually(async () => expect((await order(alice, old.orderId)).tickets).toEqual([expect.objectContaining({ status: 'CHANGED', changedTo: { orderId: body.orderId, ticketNo: expect.any(String) } })]), 10_000, 200);
     await untilAvailable(from, 10);
     expect(await available(to)).toBe(9);
+    // Their ticket on the old train is gone, and so is their claim there.
+    const again = await call('POST', '/orders', { token: alice, key: randomUUID(), body: { serviceId: from, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [traveller] } });
+    expect(again).toMatchObject({ status: 201, body: { status: 'RESERVED' } });
   });
 
   it('changes nothing when the new train is full: 409 sold-out, the old ticket ACTIVE and its seat still taken', async () => {

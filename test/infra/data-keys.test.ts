@@ -95,12 +95,13 @@ describe('Construct: DataKeys', () => {
     expect(rolesGranted('kms:Decrypt', arnOf(keyIds.passengerIds))).toEqual(expected);
   });
 
-  it('keeps the claim hash key in a secret of its own, encrypted with the ID-number key, readable by the order writers only', () => {
+  it('keeps the claim hash key in a secret of its own, encrypted with the ID-number key, readable by the order writers and the ticket issuer only', () => {
     const secret = resources[keyIds.hashKey];
     const orderWriters = [...['CreateOrderFunction', 'CancelOrderFunction', 'RefundOrderFunction', 'ChangeOrderFunction', 'PaymentCallbackFunction'].map((id) => roleOf(stack.httpApi.functions.get(id) as never)), roleOf(stack.waitlistWorkers.fulfiller as never)];
 
     expect(secret?.Properties).toMatchObject({ KmsKeyId: arnOf(keyIds.passengerIds), GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
-    expect(rolesGranted('secretsmanager:GetSecretValue', { Ref: keyIds.hashKey })).toEqual([...orderWriters, roleOf(stack.orderWorkers.sweeper as never)].sort());
+    // The issuer: a dearer change to another train gives back the passenger's claim on the old one.
+    expect(rolesGranted('secretsmanager:GetSecretValue', { Ref: keyIds.hashKey })).toEqual([...orderWriters, roleOf(stack.orderWorkers.sweeper as never), roleOf(stack.ticketWorkers.issuer as never)].sort());
   });
 
   it('schedules the keys for deletion after 7 days with an ephemeral stack', () => {

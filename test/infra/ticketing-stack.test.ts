@@ -535,7 +535,7 @@ describe('Stack: TicketingStack', () => {
       expect(resources[queueLogicalId('ticketOutbox')]?.Properties.VisibilityTimeout).toBe(issuerTimeout * 6);
     });
 
-    it('lets the issuer only get and put orders (and free a changed ticket\'s seat), and the projector only put views', () => {
+    it('lets the issuer only get and put orders (and free a changed ticket\'s seat and claim), and the projector only put views', () => {
       const dynamo = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
         const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
         return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -546,11 +546,11 @@ describe('Stack: TicketingStack', () => {
           .sort();
       };
 
-      expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      expect(dynamo(stack.ticketWorkers.issuer)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
       expect(dynamo(stack.ticketWorkers.projector)).toEqual(['dynamodb:PutItem']);
     });
 
-    it('keeps the issuer to order items (and seat items, to free one) and the projector to view items', () => {
+    it('keeps the issuer to order items (and seat and claim items, to free them) and the projector to view items', () => {
       const conditionsOf = (fn: { role?: { node: { defaultChild?: unknown } } }) => {
         const roleId = logicalIdOf(stack, fn.role?.node.defaultChild);
         return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -563,6 +563,7 @@ describe('Stack: TicketingStack', () => {
       expect(conditionsOf(stack.ticketWorkers.issuer)).toEqual([
         { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORDER#*'] } },
         { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SVC#*'] } },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLAIM#*'] } },
       ]);
       expect(conditionsOf(stack.ticketWorkers.projector)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['VIEW#*'] } }]);
       expect(orderKeys.order('o-1').pk).toMatch(/^ORDER#/);

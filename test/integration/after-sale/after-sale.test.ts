@@ -34,7 +34,7 @@ function system(maxUnpaidOrders = 100) {
     store,
     orders: new Orders(store, seats.timetable, seats.ledger, claims, limits, { holdTtlSeconds: 1800 }),
     afterSale: new AfterSale(store, seats.timetable, seats.ledger, soldSeats, claims, limits, { holdTtlSeconds: 1800 }),
-    issuer: new TicketIssuer(store, { soldSeats }),
+    issuer: new TicketIssuer(store, { soldSeats, claims }),
   };
 }
 
@@ -102,10 +102,10 @@ describe('Class: AfterSale', () => {
       expect(await free(to)).toBe(9);
     });
 
-    it('swaps to a dearer train only when its ticket is issued after payment, in one transaction with the old seat', async () => {
+    it('swaps to a dearer train only when its ticket is issued after payment, in one transaction with the old seat and the old claim', async () => {
       const from = await train();
       const to = await train({ fare: 60_000 });
-      const { order } = await ticketedOrder(from);
+      const { order, passengers } = await ticketedOrder(from);
       const ticketNo = order.tickets?.[0]?.ticketNo as string;
       const { orders, issuer, store, afterSale } = system();
 
@@ -121,6 +121,8 @@ describe('Class: AfterSale', () => {
       expect((await store.get(order.orderId))?.tickets?.[0]).toMatchObject({ status: 'CHANGED', changedTo: { orderId: changed.orderId } });
       expect(await free(from)).toBe(10);
       expect(await free(to)).toBe(9);
+      // The passenger holds no ticket on the old train any more: they may buy one there again.
+      await expect(ticketedOrder(from, passengers)).resolves.toBeDefined();
     });
 
     it("counts a change's new order as an unpaid order: at the maximum, 429 limit-reached and nothing held", async () => {

@@ -7,7 +7,7 @@ import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
 import { orderItem } from '../events/stream-records';
 import { lifecycle } from '../views/order-event-records';
-import { TEST_DATA_KEY } from '../../helpers/passenger-data';
+import { TEST_DATA_KEY, TEST_ID_HASH_KEY } from '../../helpers/passenger-data';
 
 const TABLE = 'ticketing-orders';
 const EVENT = 'sqs/ticket-outbox.json';
@@ -62,6 +62,7 @@ describe('Function: issue-tickets', () => {
     process.env.ORDERS_TABLE_NAME = TABLE;
     process.env.LEDGER_TABLE_NAME = 'ticketing-ledger';
     process.env.PASSENGER_DATA_KEY = TEST_DATA_KEY.toString('base64');
+    process.env.PASSENGER_ID_HASH_KEY = TEST_ID_HASH_KEY;
     delete process.env.TICKET_ISSUER_FAIL;
     ({ handler } = (await import('../../../functions/tickets/issue-tickets')) as { handler: Handler });
   });

@@ -249,6 +249,32 @@ describe('Class: TicketIssuer, for a change (改签)', () => {
     expect(soldSeats.freeItem).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-old', holdId: waiting.holdId }), expect.objectContaining({ ticketNo }));
   });
 
+  it("gives back the passenger's claim on the old train in the same transaction when the change is to another train, and keeps it for another class of the same train", async () => {
+    // Prepare
+    const claimDelete = { Delete: { TableName: 'ledger', Key: { pk: 'CLAIM#old', sk: 'CLAIM' } } };
+    const claims = { releaseIfHeld: jest.fn(() => ({ item: claimDelete, onConditionFailed: () => new Error('claimed by another order') })) };
+    const withClaims = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT, logger, soldSeats, claims });
+    const toAnotherTrain: Order = { ...change, serviceId: 'G9_2026-12-02' };
+    fakeTable(toAnotherTrain, waiting);
+
+    // Act
+    await expect(withClaims.issue(jobFor(toAnotherTrain))).resolves.toMatchObject({ kind: 'issued' });
+
+    // Assess
+    expect(claims.releaseIfHeld).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'ord-old', serviceId: waiting.serviceId }), change.passengers[0]?.idNumber);
+    const [items] = soldSeats.transact.mock.calls[0] as unknown as [unknown[]];
+    expect(items).toHaveLength(4);
+    expect(items[3]).toBe(claimDelete);
+
+    // Another class of the same train: the claim was handed over when the change was made.
+    soldSeats.transact.mockClear();
+    claims.releaseIfHeld.mockClear();
+    fakeTable(change, waiting);
+    await withClaims.issue(jobFor(change));
+    expect(claims.releaseIfHeld).not.toHaveBeenCalled();
+    expect((soldSeats.transact.mock.calls[0] as unknown as [unknown[]])[0]).toHaveLength(3);
+  });
+
   it('only tickets a cheaper change, whose old ticket became CHANGED when it was paid', async () => {
     const swapped: Order = { ...ticketed, tickets: ticketed.tickets?.map((t, i) => (i === 0 ? { ...t, status: 'CHANGED', changedTo: { orderId: 'ord-new', ticketNo: 'E1' } } : t)) };
     fakeTable(change, swapped);
