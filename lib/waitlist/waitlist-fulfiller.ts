@@ -68,11 +68,21 @@ export class WaitlistFulfiller {
     this.queueDepth = options.queueDepth ?? 25;
   }
 
-  /** Serves the WAITING orders of a service and class while seats fit them; the orders it made PAID. */
-  async serve(serviceId: string, seatClass: Order['seatClass']): Promise<Order[]> {
+  /**
+   * Serves the WAITING orders of a service and class while seats fit them; the orders it made PAID.
+   * `releasedAt`, the time of the release that prompted it, is kept on each order served (the release → ticket figure).
+   *
+   * Every order of the run is decided on one consistent read of the class's seats. Reading
+   * anew for each order would hand a seat freed while the queue is being gone through to
+   * whichever order the run has reached, a younger one, though the oldest would fit:
+   * a seat freed after the read waits for its own release event, whose run starts again
+   * from the oldest order.
+   */
+  async serve(serviceId: string, seatClass: Order['seatClass'], releasedAt?: string): Promise<Order[]> {
     const queue = await this.store.waiting(serviceId, seatClass, this.queueDepth);
     if (queue.length === 0) return [];
     const service = await this.timetable.service(serviceId);
+    const seats = await this.ledger.readClass(service, seatClass);
     const served: Order[] = [];
     for (const order of queue) {
       if (order.status !== 'WAITING') continue;
@@ -82,10 +92,11 @@ export class WaitlistFulfiller {
           service,
           { holdId: order.orderId, serviceId, from: order.from, to: order.to, fromIndex: order.fromIndex, toIndex: order.toIndex, seatClass, count: order.passengers.length, ttlSeconds: this.options.holdTtlSeconds },
           (hold) => {
-            paid = serveWaiting(order, hold.holdId, hold.seats, new Date(this.now()));
+            const next = serveWaiting(order, hold.holdId, hold.seats, new Date(this.now()));
+            paid = releasedAt === undefined ? next : { ...next, waitlistReleasedAt: releasedAt };
             return [{ item: this.store.replace(paid), onConditionFailed: () => new OrderVersionConflictError(`order ${order.orderId} changed meanwhile`) }];
           },
-          { sell: true, consistent: served.length === 0 },
+          { sell: true, occupancy: seats },
         );
       } catch (error) {
         // Does not fit now, or was served, cancelled or refunded meanwhile: the next one may fit.
@@ -102,12 +113,12 @@ export class WaitlistFulfiller {
   /** The orders served after one event (none for an event that frees no seat). */
   async handle(event: OrderEvent): Promise<Order[]> {
     if (!RELEASING.has(event.type)) return [];
-    return this.serve(event.order.serviceId, event.order.seatClass);
+    return this.serve(event.order.serviceId, event.order.seatClass, releaseTimeOf(event));
   }
 
   /**
    * Serves each service and class a batch's events name once, in the order they first appear
-   * (one serve sees every release before it); the records of a service that failed are reported.
+   * (one serve sees every release before it; the release → ticket figure counts from the first); the records of a service that failed are reported.
    * @throws FullBatchFailureError when every record failed, so Lambda retries the batch as an error.
    */
   async handleBatch(records: readonly KinesisStreamRecord[]): Promise<KinesisStreamBatchResponse> {
@@ -119,7 +130,7 @@ export class WaitlistFulfiller {
           const event = orderEventOf(record);
           if (!RELEASING.has(event.type)) return [];
           const key = `${event.order.serviceId}#${event.order.seatClass}`;
-          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass));
+          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass, releaseTimeOf(event)));
           return await serving.get(key);
         } catch (error) {
           this.options.logger?.error('waitlist not served after an order event; the record is reported for retry', { sequenceNumber: record.kinesis.sequenceNumber, error });
@@ -130,4 +141,9 @@ export class WaitlistFulfiller {
       { processInParallel: false },
     );
   }
+}
+
+/** When the seats the event announces were freed; undefined after a newly WAITING order, which freed none. */
+function releaseTimeOf(event: OrderEvent): string | undefined {
+  return event.type === ORDER_EVENT_TYPES.WAITING ? undefined : event.occurredAt;
 }
