@@ -43,8 +43,9 @@ const RELEASING: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
  * orders, first come first served.
  *
  * For each WAITING order, oldest first (the waiting index, by when it was
- * prepaid): seats chosen from the ledger itself (read consistently, since the
- * snapshot may not show the release yet) are sold to it and the order moves
+ * prepaid): seats chosen from the ledger itself (one consistent read of the
+ * class's coaches for the whole run, since the snapshot may not show the
+ * release yet) are sold to it and the order moves
  * WAITING → PAID, one transaction conditional on each seat being free and on the
  * order's version. So a seat never goes to two orders, two fulfillers never serve
  * one order twice, and an order that gets nothing stays WAITING for the next
@@ -118,19 +119,21 @@ export class WaitlistFulfiller {
 
   /**
    * Serves each service and class a batch's events name once, in the order they first appear
-   * (one serve sees every release before it; the release → ticket figure counts from the first); the records of a service that failed are reported.
+   * (one serve sees every release before it; the release → ticket figure counts from the
+   * batch's first release of it); the records of a service that failed are reported.
    * @throws FullBatchFailureError when every record failed, so Lambda retries the batch as an error.
    */
   async handleBatch(records: readonly KinesisStreamRecord[]): Promise<KinesisStreamBatchResponse> {
     const serving = new Map<string, Promise<Order[]>>();
+    const released = firstReleases(records);
     return processPartialResponse(
       { Records: [...records] },
       async (record: KinesisStreamRecord) => {
         try {
           const event = orderEventOf(record);
           if (!RELEASING.has(event.type)) return [];
-          const key = `${event.order.serviceId}#${event.order.seatClass}`;
-          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass, releaseTimeOf(event)));
+          const key = queueKey(event);
+          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass, released.get(key)));
           return await serving.get(key);
         } catch (error) {
           this.options.logger?.error('waitlist not served after an order event; the record is reported for retry', { sequenceNumber: record.kinesis.sequenceNumber, error });
@@ -141,6 +144,24 @@ export class WaitlistFulfiller {
       { processInParallel: false },
     );
   }
+}
+
+const queueKey = (event: OrderEvent) => `${event.order.serviceId}#${event.order.seatClass}`;
+
+/** Per service and class, when the first release among the records happened (a record that does not decode is reported by the handler). */
+function firstReleases(records: readonly KinesisStreamRecord[]): Map<string, string> {
+  const released = new Map<string, string>();
+  for (const record of records) {
+    let event: OrderEvent;
+    try {
+      event = orderEventOf(record);
+    } catch {
+      continue;
+    }
+    const at = RELEASING.has(event.type) ? releaseTimeOf(event) : undefined;
+    if (at !== undefined && !released.has(queueKey(event))) released.set(queueKey(event), at);
+  }
+  return released;
 }
 
 /** When the seats the event announces were freed; undefined after a newly WAITING order, which freed none. */

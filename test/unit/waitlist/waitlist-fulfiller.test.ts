@@ -146,6 +146,20 @@ describe('Class: WaitlistFulfiller', () => {
       expect(store.waiting).toHaveBeenCalledTimes(1);
     });
 
+    it('counts release → ticket from the first release of the batch, also when a newly WAITING order came before it', async () => {
+      // Prepare
+      const records = new KinesisRecords();
+      const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
+      const cancel = eventOf(cancelledOrder({ orderId: 'a' }));
+
+      // Act
+      await fulfiller.handleBatch([records.of(eventOf(waitingOrder('w-2'))), records.of(cancel)]);
+
+      // Assess
+      const [[served]] = store.replace.mock.calls as unknown as [[Order]];
+      expect(served.waitlistReleasedAt).toBe(cancel.occurredAt);
+    });
+
     it('reports a batch it could not serve as failed, for Lambda to retry', async () => {
       const records = new KinesisRecords();
       const { fulfiller, store } = fulfillerOver([waitingOrder('w-1')], 5);
