@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeProxy, listenOnLoopback, upstreamRequestOptions } from './proxy-server';
+import { billedTransactionWriteUnits } from './transaction-billing';
 
 /**
  * A pass-through HTTP proxy in front of one emulator that counts what goes
@@ -8,7 +9,7 @@ import { closeProxy, listenOnLoopback, upstreamRequestOptions } from './proxy-se
  * capacity consumed. The caller is the `app/<id>` of the SDK's user agent
  * (AWS_SDK_UA_APP_ID, which the local cloud sets to a short alias of each function's name and maps back).
  *
- * For DynamoDB it asks for `ReturnConsumedCapacity: TOTAL` where the caller did
+ * For DynamoDB it asks for `ReturnConsumedCapacity: INDEXES` where the caller did
  * not, which changes the signed body: DynamoDB Local does not check signatures.
  * The response goes back to the caller byte for byte (the SDK checks its CRC32).
  */
@@ -73,37 +74,48 @@ export function callerAliases(logicalIds: readonly string[]): { aliasOf(logicalI
   return { aliasOf: (logicalId) => aliases.get(logicalId) ?? logicalId, nameOf: (caller) => names.get(caller) ?? caller };
 }
 
-interface ConsumedCapacity {
+export interface ConsumedCapacity {
+  TableName?: string;
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
 }
 
-/** Read and write units of a DynamoDB answer's ConsumedCapacity (one or a list); with TOTAL only CapacityUnits may come, attributed by the kind of operation. */
-export function capacityOf(operation: string, responseBody: Buffer): { read: number; write: number } {
-  let parsed: { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[]; CancellationReasons?: unknown };
+/** Read and write units of a DynamoDB answer, from the bytes the proxy saw (capacityUnits). */
+export function capacityOf(operation: string, responseBody: Buffer, requestBody?: Buffer): { read: number; write: number } {
   try {
-    parsed = JSON.parse(responseBody.toString('utf8')) as typeof parsed;
+    const { ConsumedCapacity } = JSON.parse(responseBody.toString('utf8')) as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
+    return capacityUnits(operation, ConsumedCapacity, requestBody && (JSON.parse(requestBody.toString('utf8')) as unknown));
   } catch {
     return { read: 0, write: 0 };
   }
-  const consumed = parsed.ConsumedCapacity;
+}
+
+/**
+ * Read and write units of an answer's ConsumedCapacity (one or a list); with TOTAL only CapacityUnits may come, attributed by the kind of operation.
+ * A transaction's write units are counted as AWS bills them, from its request (transaction-billing.ts).
+ */
+export function capacityUnits(operation: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined, request?: unknown): { read: number; write: number } {
+  const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  if (/^TransactWriteItems/.test(operation) && request !== undefined && entries.length > 0) {
+    return { read: 0, write: billedTransactionWriteUnits(request as Parameters<typeof billedTransactionWriteUnits>[0], entries) };
+  }
   const writes = /^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(operation);
   let read = 0;
   let write = 0;
-  for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+  for (const entry of entries) {
     read += entry.ReadCapacityUnits ?? (writes ? 0 : (entry.CapacityUnits ?? 0));
     write += entry.WriteCapacityUnits ?? (writes ? (entry.CapacityUnits ?? 0) : 0);
   }
   return { read, write };
 }
 
-/** The request with `ReturnConsumedCapacity: TOTAL` added where the caller did not ask for any. */
+/** The request with `ReturnConsumedCapacity: INDEXES` added where the caller did not ask for any (INDEXES tells a table's units from its indexes'). */
 function withCapacityRequested(body: Buffer): Buffer {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     if (parsed.ReturnConsumedCapacity !== undefined && parsed.ReturnConsumedCapacity !== 'NONE') return body;
-    return Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' }));
+    return Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' }));
   } catch {
     return body;
   }
@@ -177,7 +189,7 @@ export class MeteringProxy {
               count.errorTypes[type] = (count.errorTypes[type] ?? 0) + 1;
             }
             if (this.service === 'dynamodb') {
-              const { read, write } = capacityOf(operation, responseBody);
+              const { read, write } = capacityOf(operation, responseBody, body);
               count.readCapacityUnits += read;
               count.writeCapacityUnits += write;
             }

@@ -38,8 +38,13 @@ export interface HoldRecord {
   createdAt: string;
 }
 
-/** What a hold holds: enough to sell or give back its seats without reading it. */
-export type HeldSeats = Pick<HoldRecord, 'holdId' | 'serviceId' | 'fromIndex' | 'toIndex' | 'seats'>;
+/**
+ * What a hold holds: enough to sell or give back its seats without reading it.
+ * `recorded: false` for a hold made without a hold record (`HoldOptions.record`):
+ * its caller's own item (an order) is its record, and that item's condition
+ * decides between a sale and a release.
+ */
+export type HeldSeats = Pick<HoldRecord, 'holdId' | 'serviceId' | 'fromIndex' | 'toIndex' | 'seats'> & { recorded?: boolean };
 
 export function holdFingerprint({ serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences }: HoldRequest): string {
   const canonical = JSON.stringify([serviceId, fromIndex, toIndex, seatClass, count, ttlSeconds, preferences?.letters ?? [], preferences?.together ?? true]);

@@ -1,3 +1,4 @@
+import { departsAt } from '../timetable/departure';
 import { classesOf, fareFor, type Ride, rideOf, type SeatClass, type Service, segmentMask } from '../timetable/service';
 import type { Timetable } from '../timetable/timetable';
 import type { OccupancySnapshots } from './occupancy-snapshots';
@@ -19,7 +20,8 @@ export interface ServiceSummary {
   serviceId: string;
   trainNo: string;
   date: string;
-  from: { station: string; departs: string | undefined };
+  /** `departsAt`: the instant the train leaves the boarding stop (its `departs` on the right day: a stop past midnight of the service date is on the next). */
+  from: { station: string; departs: string | undefined; departsAt: string };
   to: { station: string; arrives: string | undefined };
   classes: Partial<Record<SeatClass, ClassAvailability>>;
 }
@@ -52,7 +54,7 @@ export class SeatAvailability {
         serviceId: service.serviceId,
         trainNo: service.trainNo,
         date: service.date,
-        from: { station: from, departs: service.stops[ride.fromIndex]?.departs },
+        from: { station: from, departs: service.stops[ride.fromIndex]?.departs, departsAt: new Date(departsAt(service, ride.fromIndex)).toISOString() },
         to: { station: to, arrives: service.stops[ride.toIndex]?.arrives },
         classes: this.classes(service, ride, await this.snapshots.current(service)),
       })),

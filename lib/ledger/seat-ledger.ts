@@ -46,6 +46,13 @@ export interface HoldOptions {
   /** Read the class's coaches from the ledger itself (strongly consistent) before choosing, not from the snapshot that may lag a release. */
   consistent?: boolean;
   /**
+   * Write the hold record (default). Without it the linked writes must record the
+   * hold and guard its state (an order item: its id, seats and a versioned
+   * status), and a retry under the same hold id is told apart by them: the
+   * transaction costs one item fewer, and so do its sale and release (HeldSeats.recorded).
+   */
+  record?: boolean;
+  /**
    * Choose from these seats (`readClass`), not from a read of its own: several holds
    * decided on one view of the ledger. Each hold records its seats in it; only a lost
    * race re-reads the coaches lost in.
@@ -134,8 +141,9 @@ export class SeatLedger {
   /**
    * Holds `count` seats of a class over the ride until now + ttl.
    * 1. Choose seats from the service's occupancy snapshot (cached for under a second).
-   * 2. Write every seat, the hold record and `linkedTo`'s writes in one transaction.
-   *    A hold id seen before fails its put and answers the hold it made (a retry is idempotent).
+   * 2. Write every seat, the hold record (unless `options.record` is false) and
+   *    `linkedTo`'s writes in one transaction. A hold id seen before fails its
+   *    record's put and answers the hold it made (a retry is idempotent).
    * 3. On losing a race, re-read only the coaches lost in (consistently) and choose
    *    again, a bounded number of times; then sold out.
    */
@@ -171,13 +179,14 @@ export class SeatLedger {
       };
       const linked = linkedTo(hold);
       const holdIndex = hold.seats.length;
-      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now, state)), this.putHold(hold), ...linked.map((l) => l.item)]);
+      const record = options.record === false ? [] : [this.putHold(hold)];
+      const outcome = await this.transact([...hold.seats.map((seat) => this.claimSeat(hold, seat, now, state)), ...record, ...linked.map((l) => l.item)]);
       if (outcome === 'ok') {
         occupancy.recordHold(hold.seats, request, Date.parse(hold.expiresAt));
         return hold;
       }
-      throwLinkedFailure(outcome, holdIndex + 1, linked);
-      const made = outcome.existing.get(holdIndex);
+      throwLinkedFailure(outcome, holdIndex + record.length, linked);
+      const made = record.length > 0 ? outcome.existing.get(holdIndex) : undefined;
       if (made) return sameHold(toHoldRecord(made), fingerprint);
 
       const lostIn = [...new Set(outcome.failed.filter((i) => i < holdIndex).map((i) => (hold.seats[i] as SeatId).coach))];
@@ -212,9 +221,15 @@ export class SeatLedger {
    */
   async confirmHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<void> {
     const seatUpdates = held.seats.map((seat) => this.sellSeat(held, seat));
-    const outcome = await this.transactPatiently([...seatUpdates, this.setHoldStatus(held.holdId, 'HELD', 'CONFIRMED'), ...linked.map((l) => l.item)]);
+    const record = held.recorded === false ? [] : [this.setHoldStatus(held.holdId, 'HELD', 'CONFIRMED')];
+    const outcome = await this.transactPatiently([...seatUpdates, ...record, ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return;
-    throwLinkedFailure(outcome, seatUpdates.length + 1, linked);
+    throwLinkedFailure(outcome, seatUpdates.length + record.length, linked);
+    if (record.length === 0) {
+      // The linked writes guard the hold's state; they held: the seats alone stood in the way.
+      if (outcome.conditionFailed.length > 0) throw new HoldLostError(`hold ${held.holdId} no longer owns its seats`);
+      throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
+    }
     const current = await this.getHold(held.holdId);
     if (current.status === 'CONFIRMED') return;
     if (outcome.conditionFailed.some((i) => i < seatUpdates.length)) throw new HoldLostError(`hold ${held.holdId} no longer owns its seats`);
@@ -242,10 +257,12 @@ export class SeatLedger {
    * expired are left alone, seat by seat.
    */
   async releaseHeld(held: HeldSeats, linked: readonly LinkedWrite[] = []): Promise<ReleaseResult> {
-    const outcome = await this.transactPatiently([...held.seats.map((seat) => this.freeSeat(held, seat)), this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
+    const record = held.recorded === false ? [] : [this.setHoldStatus(held.holdId, 'HELD', 'RELEASED')];
+    const outcome = await this.transactPatiently([...held.seats.map((seat) => this.freeSeat(held, seat)), ...record, ...linked.map((l) => l.item)]);
     if (outcome === 'ok') return { released: held.seats, lost: [] };
-    throwLinkedFailure(outcome, held.seats.length + 1, linked);
+    throwLinkedFailure(outcome, held.seats.length + record.length, linked);
     if (!outcome.conditionFailed.some((i) => i < held.seats.length)) {
+      if (record.length === 0) throw new LedgerBusyError(`hold ${held.holdId}: its seats are being written by another request; retry`);
       const current = await this.getHold(held.holdId);
       if (current.status === 'RELEASED') {
         if (linked.length > 0) await this.transactLinked(linked);
@@ -262,7 +279,11 @@ export class SeatLedger {
       const freed = await this.transact([this.freeSeat(held, seat)]);
       (freed === 'ok' ? released : lost).push(seat);
     }
-    const marked = await this.transact([this.setHoldStatus(held.holdId, 'HELD', 'RELEASED'), ...linked.map((l) => l.item)]);
+    if (record.length === 0) {
+      if (linked.length > 0) await this.transactLinked(linked);
+      return { released, lost };
+    }
+    const marked = await this.transact([...record, ...linked.map((l) => l.item)]);
     if (marked !== 'ok') {
       throwLinkedFailure(marked, 1, linked);
       const current = await this.getHold(held.holdId);

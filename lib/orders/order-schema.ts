@@ -70,6 +70,8 @@ export const orderSchema = z.object({
   amount: z.int().min(0),
   currency: z.literal(ORDER_CURRENCY),
   holdId: z.string().min(1),
+  /** false: the ledger keeps no record of the hold, this order is its record (orders made since the hold record was dropped from the sale); absent: it keeps one. */
+  holdRecorded: z.literal(false).optional(),
   /** The end of the payment window: a RESERVED order not paid by then becomes EXPIRED. */
   expiresAt: z.iso.datetime(),
   createdAt: z.iso.datetime(),

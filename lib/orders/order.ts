@@ -18,7 +18,8 @@ export type { Order, OrderSeat, Passenger, Ticket } from './order-schema';
 export type OrderDraft = Pick<
   Order,
   'orderId' | 'userId' | 'serviceId' | 'from' | 'to' | 'fromIndex' | 'toIndex' | 'seatClass' | 'passengers' | 'seats' | 'amount' | 'holdId' | 'expiresAt'
->;
+> &
+  Partial<Pick<Order, 'holdRecorded'>>;
 
 export const PAYMENT_STATUSES = ['SUCCEEDED', 'FAILED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

@@ -103,6 +103,7 @@ export class Orders {
               seats: hold.seats.map((seat, i) => ({ passengerName: request.passengers[i]?.name ?? '', ...seat })),
               amount,
               holdId: hold.holdId,
+              holdRecorded: false,
               expiresAt: hold.expiresAt,
             },
             new Date(this.now()),
@@ -117,6 +118,8 @@ export class Orders {
             ...this.limits.reserved(userId, this.now()),
           ];
         },
+        // The order item records the hold: its versioned status decides between a sale and a release.
+        { record: false },
       );
     } catch (error) {
       if (error instanceof KeyUsedError) return this.replay(error.record ?? (await this.store.findIdempotencyRecord(userId, idempotencyKey)), requestHash);
@@ -331,4 +334,5 @@ const heldSeats = (order: Order): HeldSeats => ({
   fromIndex: order.fromIndex,
   toIndex: order.toIndex,
   seats: order.seats.map(({ coach, seat }) => ({ coach, seat })),
+  ...(order.holdRecorded === false ? { recorded: false } : {}),
 });

@@ -36,7 +36,12 @@ export const serviceSummarySchema = z.looseObject({
   serviceId: serviceIdSchema,
   trainNo: publishServiceSchema.shape.trainNo,
   date: publishServiceSchema.shape.date,
-  from: z.looseObject({ station: stationCode, departs: stopSchema.shape.departs }),
+  from: z.looseObject({
+    station: stationCode,
+    departs: stopSchema.shape.departs,
+    /** When the train leaves the boarding stop: `departs` on its day (a stop past midnight is on the day after the service date). */
+    departsAt: z.iso.datetime(),
+  }),
   to: z.looseObject({ station: stationCode, arrives: stopSchema.shape.arrives }),
   classes: classesSchema,
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startEmulators } from '../../infra/local/emulators';
+import { type ConsumedCapacity, capacityUnits } from '../../infra/local/metering-proxy';
 import { SoldOutError } from '../../lib/ledger/errors';
 import type { PublishServiceRequest } from '../../lib/timetable/service';
 import { provisionFromTemplate } from '../helpers/ledger-table';
@@ -29,27 +30,45 @@ export function benchTrain(trainNo: string): PublishServiceRequest {
   };
 }
 
-/** Sums the capacity DynamoDB reports for every call of a client (ReturnConsumedCapacity: TOTAL), and counts calls by command. */
+/** The JSON body of a serialized request (a string or bytes), if it is JSON. */
+function requestJson(body: unknown): unknown {
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sums the capacity of every call of a client as AWS would bill it (DynamoDB's
+ * ConsumedCapacity, a transaction's write units counted per item: transaction-billing.ts),
+ * and counts calls by command.
+ */
 export function meteredClient() {
   const totals = { read: 0, write: 0, calls: 0, byCommand: {} as Record<string, number> };
   const client = new DynamoDBClient({});
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const request = args.request as { body?: unknown };
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const writes = /Put|Update|Delete|BatchWrite|TransactWrite/.test(context.commandName ?? '');
-      for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
-        // With TOTAL, DynamoDB may report only CapacityUnits: attribute it by the kind of call.
-        totals.read += c.ReadCapacityUnits ?? (writes ? 0 : (c.CapacityUnits ?? 0));
-        totals.write += c.WriteCapacityUnits ?? (writes ? (c.CapacityUnits ?? 0) : 0);
-      }
-      totals.calls++;
+      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const command = context.commandName ?? 'unknown';
+      const { read, write } = capacityUnits(command.replace(/Command$/, ''), consumed, requestJson(request.body));
+      totals.read += read;
+      totals.write += write;
+      totals.calls++;
       totals.byCommand[command] = (totals.byCommand[command] ?? 0) + 1;
       return result;
     },
-    { step: 'initialize', name: 'meterCapacity' },
+    { step: 'build', name: 'meterCapacity' },
+  );
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
+      return next(args);
+    },
+    { step: 'initialize', name: 'askForCapacity' },
   );
   return { db: DynamoDBDocumentClient.from(client), totals };
 }

@@ -80,6 +80,21 @@ async function fillPassenger(page: Page, index: number, who: { name: string; idN
   await page.locator(`input[name="passenger-${index}-id"]`).fill(who.idNumber);
 }
 
+/** Searches tomorrow's trains until the service's second class shows sold out; answers its row. */
+async function searchUntilSoldOut(page: Page, serviceId: string) {
+  const row = page.locator(`tr[data-service="${serviceId}"]`);
+  // The search reads an occupancy snapshot that may lag a hold by up to 2 s.
+  await eventually(
+    async () => {
+      await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
+      await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
+    },
+    30_000,
+    1_000,
+  );
+  return row;
+}
+
 const rideUrl = (serviceId: string, seatClass = 'second', from = 'VNP', to = 'AOH') => `${cloud.url}/ride/${serviceId}?from=${from}&to=${to}&seatClass=${seatClass}`;
 
 describe('Web console: served by the local cloud', () => {
@@ -227,16 +242,7 @@ describe('Web console: traveller', () => {
     expect((await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } })).status).toBe(201);
 
     const { context, page } = await newPage();
-    const row = page.locator(`tr[data-service="${serviceId}"]`);
-    // The search reads an occupancy snapshot that may lag a hold by up to 2 s.
-    await eventually(
-      async () => {
-        await page.goto(`${cloud.url}/?from=VNP&to=AOH&date=${tomorrow}`);
-        await expect(row.locator('.sold-out').textContent({ timeout: 10_000 })).resolves.toBe('无票');
-      },
-      30_000,
-      1_000,
-    );
+    const row = await searchUntilSoldOut(page, serviceId);
     await expect(row.locator('a.book').count()).resolves.toBe(0);
     await screenshot(page, '10-sold-out-search');
 
@@ -273,6 +279,238 @@ describe('Web console: traveller', () => {
     await screenshot(page, '13-api-down');
     await context.close();
   });
+});
+
+/** An order of `travellers` by `token` on a ride, paid through the local provider, read back once TICKETED. */
+async function ticketedOrder(token: string, serviceId: string, travellers: { name: string; idNumber: string }[]): Promise<Record<string, any>> {
+  const order = await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: travellers } });
+  expect(order.status).toBe(201);
+  expect((await call('POST', '/_local/pay', { body: { orderId: order.body.orderId } })).body.status).toBe('PAID');
+  let ticketed: Record<string, any> = {};
+  await eventually(
+    async () => {
+      ticketed = (await call('GET', `/orders/${order.body.orderId}`, { token })).body;
+      expect(ticketed.status).toBe('TICKETED');
+    },
+    90_000,
+    1_000,
+  );
+  return ticketed;
+}
+
+/** The order page, signed in as its owner. */
+async function openOrder(page: Page, orderId: string, owner: string): Promise<void> {
+  await page.goto(`${cloud.url}/my-orders/${orderId}`);
+  await signInOnPage(page, owner);
+  await page.locator('h1 .status-badge').waitFor();
+}
+
+/** The order page read again (another order of the same user was open). */
+async function openOrderAgain(page: Page, orderId: string): Promise<void> {
+  await page.goto(`${cloud.url}/my-orders/${orderId}`);
+  await page.locator('li.ticket').first().waitFor();
+}
+
+const badgeOf = (page: Page, ticketNo: string) => page.locator(`li.ticket[data-ticket="${ticketNo}"] .status-badge`).getAttribute('data-status');
+
+describe('Web console: after-sale', () => {
+  it('refunds a ticket with the fee shown before confirming, the same fee the API charges, in Chinese and in English', async () => {
+    const token = await cloud.token('refunder');
+    const serviceId = await publish(smallService({ date: tomorrow }));
+    const order = await ticketedOrder(token, serviceId, [passenger(), passenger()]);
+    const [first, second] = (order.tickets as { ticketNo: string; fare: number }[]).map((ticket) => ticket.ticketNo);
+    const { context, page } = await newPage();
+    await openOrder(page, order.orderId as string, 'refunder');
+    await page.locator('li.ticket').first().waitFor();
+
+    await page.locator(`li.ticket[data-ticket="${first}"] [data-action="refund"]`).click();
+    const preview = page.locator(`.fee-preview tr[data-ticket="${first}"]`);
+    await preview.waitFor();
+    // Tomorrow 09:00 railway time: between 9 and 33 hours away, so 10 % or 20 % of ¥553.00.
+    const previewFee = (await preview.locator('.fee').textContent())?.trim() ?? '';
+    expect(previewFee).toMatch(/^¥(55\.50|110\.50) \((10|20)%\)$/);
+    await expect(page.locator('.refund-confirm').textContent()).resolves.toContain('退票费按距开车时间计算');
+    await screenshot(page, '17-refund-fee-preview');
+    await expectAccessible(page);
+
+    await page.locator('[data-action="confirm-refund"]').click();
+    const result = page.locator(`.refund-result tr[data-ticket="${first}"]`);
+    await result.waitFor();
+    const resultFee = (await result.locator('.fee').textContent())?.trim() ?? '';
+    expect(previewFee.startsWith(`${resultFee} `)).toBe(true);
+    await expect(badgeOf(page, first as string)).resolves.toBe('REFUNDED');
+    await expect(badgeOf(page, second as string)).resolves.toBe('ACTIVE');
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    await screenshot(page, '18-refunded-one-ticket');
+    await expectAccessible(page);
+
+    // What went back to the payer is the fare less the fee the page showed.
+    await eventually(
+      async () => {
+        const sent = (await call('GET', '/_local/refunds')).body.refunds as { orderId: string; amount: number }[];
+        const amounts = sent.filter((r) => r.orderId === order.orderId).map((r) => r.amount);
+        expect(amounts.map((amount) => `¥${((55300 - amount) / 100).toFixed(2)}`)).toEqual([resultFee]);
+      },
+      60_000,
+      1_000,
+    );
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator(`li.ticket[data-ticket="${second}"] [data-action="refund"]`).click();
+    await page.locator(`.fee-preview tr[data-ticket="${second}"]`).waitFor();
+    await expect(page.locator('.refund-confirm').textContent()).resolves.toContain('The fee depends on the time left before departure');
+    await screenshot(page, '19-refund-fee-preview-en');
+    await page.getByRole('button', { name: 'Confirm the refund' }).click();
+    await page.locator(`.refund-result tr[data-ticket="${second}"]`).waitFor();
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('REFUNDED');
+    await expect(page.locator('h1 .status-badge').textContent()).resolves.toBe('Refunded');
+    await expect(page.locator('[data-action="refund"]').count()).resolves.toBe(0);
+    await screenshot(page, '20-refunded-all-en');
+    await expectAccessible(page);
+
+    // Refunded again (a second tab, say): the API refuses, shown as a problem.
+    const again = await call('POST', `/orders/${order.orderId}/refund`, { token, body: {} });
+    expect(again.body.type).toBe('/problems/invalid-state');
+    await context.close();
+  }, 240_000);
+
+  it('changes one ticket to a dearer train (pay the difference) and another to a cheaper one (difference refunded); the old tickets end CHANGED', async () => {
+    const token = await cloud.token('changer');
+    const oldServiceId = await publish(smallService({ date: tomorrow }));
+    const dearer = smallService({ date: tomorrow });
+    dearer.fares = { second: 60_000 };
+    const dearerId = await publish(dearer);
+    const cheaper = smallService({ date: tomorrow });
+    cheaper.fares = { second: 50_000 };
+    const cheaperId = await publish(cheaper);
+    const order = await ticketedOrder(token, oldServiceId, [passenger(), passenger()]);
+    const [first, second] = (order.tickets as { ticketNo: string }[]).map((ticket) => ticket.ticketNo);
+
+    const { context, page } = await newPage();
+    await openOrder(page, order.orderId as string, 'changer');
+    await page.locator(`li.ticket[data-ticket="${first}"] [data-action="change"]`).click();
+    const dearerRow = page.locator(`.change-picker tr[data-service="${dearerId}"]`);
+    await dearerRow.waitFor();
+    await expect(dearerRow.locator('[data-class="second"] .difference').textContent()).resolves.toBe('需补 ¥47.00');
+    await expect(page.locator(`.change-picker tr[data-service="${oldServiceId}"] .current`).textContent()).resolves.toBe('当前车票');
+    await dearerRow.locator('[data-class="second"] button').click();
+    await expect(page.locator('.change-confirm').textContent()).resolves.toContain(`改签到 ${dearer.trainNo}`);
+    await screenshot(page, '21-change-picker');
+    await expectAccessible(page);
+
+    await page.locator('[data-action="confirm-change"]').click();
+    await page.waitForURL((url) => !url.pathname.endsWith(order.orderId as string));
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('RESERVED');
+    await expect(page.locator('.amount').textContent()).resolves.toMatch(/应补差价.*¥47\.00/);
+    await expect(page.locator('.change-of').textContent()).resolves.toContain(first);
+    await screenshot(page, '22-change-dearer-to-pay');
+    await page.getByRole('button', { name: /立即支付 ¥47\.00/ }).click();
+    await page.locator('.ticket').waitFor({ timeout: 90_000 });
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    await expect(page.locator('.ticket').textContent()).resolves.toContain(dearer.trainNo);
+    await screenshot(page, '23-change-dearer-ticketed');
+
+    // The old order: the first ticket CHANGED once the API says so; the second is changed to a cheaper train.
+    await eventually(
+      async () => {
+        await openOrderAgain(page, order.orderId as string);
+        await expect(badgeOf(page, first as string)).resolves.toBe('CHANGED');
+      },
+      60_000,
+      2_000,
+    );
+    await page.locator(`li.ticket[data-ticket="${second}"] [data-action="change"]`).click();
+    const cheaperRow = page.locator(`.change-picker tr[data-service="${cheaperId}"]`);
+    await cheaperRow.waitFor();
+    await cheaperRow.locator('[data-class="second"] button').click();
+    await expect(page.locator('.change-confirm').textContent()).resolves.toContain('退还 ¥53.00');
+    await page.locator('[data-action="confirm-change"]').click();
+    await page.waitForURL((url) => !url.pathname.endsWith(order.orderId as string));
+    await expect(page.locator('.change-refund').textContent()).resolves.toContain('¥53.00');
+    await page.locator('.ticket').waitFor({ timeout: 90_000 });
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    // A ticket issued by a change is changed no more, but may be refunded.
+    await expect(page.locator('li.ticket [data-action="change"]').count()).resolves.toBe(0);
+    await expect(page.locator('li.ticket [data-action="refund"]').count()).resolves.toBe(1);
+    await screenshot(page, '24-change-cheaper-ticketed');
+    await expectAccessible(page);
+
+    await eventually(
+      async () => {
+        await openOrderAgain(page, order.orderId as string);
+        await expect(badgeOf(page, second as string)).resolves.toBe('CHANGED');
+      },
+      60_000,
+      2_000,
+    );
+    await expect(badgeOf(page, first as string)).resolves.toBe('CHANGED');
+    await expect(page.locator('[data-action="change"], [data-action="refund"]').count()).resolves.toBe(0);
+    await expect(page.locator(`li.ticket[data-ticket="${first}"] a`).getAttribute('href')).resolves.toMatch(/^\/my-orders\/./);
+    await screenshot(page, '25-old-tickets-changed');
+    await context.close();
+  }, 300_000);
+
+  it('joins the waitlist of a sold-out train, prepays, and is served when another traveller cancels', async () => {
+    const serviceId = await publish(smallService({ date: tomorrow, rows: 1, letters: ['A'] }));
+    const other = await cloud.token('seat-holder');
+    const held = await call('POST', '/orders', { token: other, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } });
+    expect(held.status).toBe(201);
+
+    const { context, page } = await newPage();
+    const row = await searchUntilSoldOut(page, serviceId);
+    await row.locator('a.waitlist').click();
+    const offer = page.locator('.waitlist-offer');
+    await offer.waitFor();
+    // Two hours before the 09:00 departure, railway time.
+    await expect(offer.locator('input[name="waitlist-until"]').inputValue()).resolves.toBe(`${tomorrow}T07:00`);
+    await fillPassenger(page, 0, passenger());
+    await screenshot(page, '26-waitlist-offer');
+    await expectAccessible(page);
+
+    await offer.locator('[data-action="waitlist"]').click();
+    await signInOnPage(page, 'waiter');
+    await page.waitForURL(/\/my-orders\//);
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('WAITLISTED');
+    await screenshot(page, '27-waitlisted');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: /预付 ¥553\.00/ }).click();
+    await expect(page.locator('.waiting-text').textContent()).resolves.toContain(`${tomorrow.replace(/-/g, '/')} 07:00`);
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('WAITING');
+    await screenshot(page, '28-waiting');
+    await expectAccessible(page);
+
+    expect((await call('POST', `/orders/${held.body.orderId}/cancel`, { token: other })).body.status).toBe('CANCELLED');
+    await page.locator('.ticket').waitFor({ timeout: 90_000 });
+    await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('TICKETED');
+    await screenshot(page, '29-waitlist-served');
+    await expectAccessible(page);
+    await context.close();
+  }, 240_000);
+
+  it('leaves a waitlist: a prepaid (WAITING) request is refunded in full, in English', async () => {
+    const serviceId = await publish(smallService({ date: tomorrow, rows: 1, letters: ['A'] }));
+    const other = await cloud.token('seat-keeper');
+    expect((await call('POST', '/orders', { token: other, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()] } })).status).toBe(201);
+    const token = await cloud.token('leaver');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const waiting = await call('POST', '/orders', { token, body: { serviceId, from: 'VNP', to: 'AOH', seatClass: 'second', passengers: [passenger()], waitlist: { until } } });
+    expect(waiting.body.status).toBe('WAITLISTED');
+    expect((await call('POST', '/_local/pay', { body: { orderId: waiting.body.orderId } })).body.status).toBe('WAITING');
+
+    const { context, page } = await newPage();
+    await page.goto(`${cloud.url}/`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await openOrder(page, waiting.body.orderId as string, 'leaver');
+    await eventually(async () => expect(await page.locator('h1 .status-badge').getAttribute('data-status')).toBe('WAITING'), 30_000, 500);
+    await expect(page.locator('.waiting-text').textContent()).resolves.toContain('Waiting for a seat until');
+    await screenshot(page, '30-waiting-en');
+    await page.getByRole('button', { name: 'Leave the waitlist (refund in full)' }).click();
+    await page.locator('h1 .status-badge[data-status="REFUNDED"]').waitFor();
+    await expect(page.locator('h1 .status-badge').textContent()).resolves.toBe('Refunded');
+    await screenshot(page, '31-waitlist-left-en');
+    await context.close();
+  }, 120_000);
 });
 
 describe('Web console: operator', () => {

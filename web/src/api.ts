@@ -17,7 +17,8 @@ export interface ServiceSummary {
   serviceId: string;
   trainNo: string;
   date: string;
-  from: { station: string; departs?: string };
+  /** `departsAt`: the instant it leaves the boarding stop, on the right day (the API adds it to `departs`). */
+  from: { station: string; departs?: string; departsAt?: string };
   to: { station: string; arrives?: string };
   classes: Partial<Record<SeatClass, ClassAvailability>>;
 }
@@ -37,6 +38,8 @@ export interface OrderRequest {
   seatClass: SeatClass;
   passengers: Passenger[];
   preferences?: { letters?: string[]; together?: boolean };
+  /** 候补: if the ride is sold out, wait for a seat until this instant (before departure) instead of a 409. */
+  waitlist?: { until: string };
 }
 /** As the API answers it, with its `status` (ACTIVE, REFUNDED, CHANGED). */
 export type Ticket = ApiTicket;
@@ -53,6 +56,22 @@ export interface Order {
   expiresAt: string;
   createdAt?: string;
   tickets?: Ticket[];
+  /** A change (改签): the ticket this order replaces. */
+  changeOf?: { orderId: string; ticketNo: string };
+  /** A change to a cheaper or equal fare: the difference going back. */
+  refund?: { amount: number };
+  /** A waitlist request (候补): refunded in full if still WAITING at `until`. */
+  waitlist?: { until: string };
+}
+export interface RefundAnswer {
+  orderId: string;
+  status: string;
+  refunds: { ticketNo: string; fare: number; fee: number; amount: number }[];
+}
+export interface ChangeRequest {
+  ticketNo: string;
+  serviceId: string;
+  seatClass: SeatClass;
 }
 export interface PublishRequest {
   trainNo: string;
@@ -110,6 +129,12 @@ export class Api {
   order = (orderId: string) => this.request<Order>('GET', `/orders/${encodeURIComponent(orderId)}`, { auth: true });
   orders = (cursor?: string, limit = 10) =>
     this.request<{ orders: Order[]; nextCursor?: string }>('GET', `/orders?${query({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`, { auth: true });
+  /** 退票: the named tickets, or every ACTIVE one. */
+  refund = (orderId: string, tickets: string[] | undefined, idempotencyKey: string) =>
+    this.request<RefundAnswer>('POST', `/orders/${encodeURIComponent(orderId)}/refund`, { body: tickets ? { tickets } : {}, auth: true, headers: { 'idempotency-key': idempotencyKey } });
+  /** 改签: answers the new order. */
+  change = (orderId: string, change: ChangeRequest, idempotencyKey: string) =>
+    this.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/change`, { body: change, auth: true, headers: { 'idempotency-key': idempotencyKey } });
   cancel = (orderId: string) => this.request<{ orderId: string; status: string }>('POST', `/orders/${encodeURIComponent(orderId)}/cancel`, { auth: true });
   publish = (service: PublishRequest) => this.request<{ serviceId: string; seats: number }>('POST', '/admin/services', { body: service, auth: true });
   healthz = () => this.get<{ status: string }>('/healthz');

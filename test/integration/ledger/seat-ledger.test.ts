@@ -231,6 +231,34 @@ describe('Class: SeatLedger', () => {
       expect(await system().ledger.findHold(released.holdId)).not.toHaveProperty('ttl');
     });
 
+    it('holds, sells and gives back seats without a hold record when the linked writes record the hold, and never frees a seat sold or taken by another', async () => {
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { ledger, timetable } = system();
+      const service = await timetable.service(serviceId);
+      const request = (holdId: string, ttlSeconds: number, from = 'VNP', to = 'AOH') => ({ ...holdInput(serviceId, { holdId, ttlSeconds, from, to }), ...timetable.ride(service, from, to), count: 1 });
+      const record = async (holdId: string) => (await db.send(new GetCommand({ TableName: tables.ledgerTable, Key: ledgerKeys.hold(holdId), ConsistentRead: true }))).Item;
+
+      const sold = await ledger.hold(service, request(randomUUID(), 60), () => [], { record: false });
+      await ledger.confirmHeld({ ...sold, recorded: false });
+      expect(await record(sold.holdId)).toBeUndefined();
+      expect((await seatItems(serviceId))[0]?.segs[segmentKey(0)]).toMatchObject({ h: sold.holdId, st: 'S' });
+      // A sold seat is never given back by a release: the order's status refuses it first, and the seat's condition anyway.
+      await expect(ledger.releaseHeld({ ...sold, recorded: false })).resolves.toEqual({ released: [], lost: sold.seats });
+      expect((await seatItems(serviceId))[0]?.segs[segmentKey(0)]).toMatchObject({ h: sold.holdId, st: 'S' });
+
+      // Another train's single seat: held, lapsed, taken by someone else, then the late payment.
+      const otherId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const other = await timetable.service(otherId);
+      const lapsed = await ledger.hold(other, { ...request(randomUUID(), 60), serviceId: otherId }, () => [], { record: false });
+      clock += 61_000;
+      const retaken = await ledger.hold(other, { ...request(randomUUID(), 600, 'TXP', 'JGK'), serviceId: otherId }, () => [], { record: false });
+      await expect(ledger.confirmHeld({ ...lapsed, recorded: false })).rejects.toBeInstanceOf(HoldLostError);
+      await expect(ledger.releaseHeld({ ...lapsed, recorded: false })).resolves.toEqual({ released: [], lost: lapsed.seats });
+      await expect(ledger.releaseHeld({ ...retaken, recorded: false })).resolves.toEqual({ released: retaken.seats, lost: [] });
+      expect(await record(lapsed.holdId)).toBeUndefined();
+      expect(await record(retaken.holdId)).toBeUndefined();
+    });
+
     it('refuses to release a confirmed hold', async () => {
       const serviceId = await published(smallService({ rows: 1 }));
       const { inventory } = system();
@@ -266,7 +294,7 @@ describe('Class: Timetable', () => {
       const found = await availability.search('TXP', 'NKH', searchDate);
 
       expect(found).toContainEqual(
-        expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37' }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
+        expect.objectContaining({ trainNo: request.trainNo, from: { station: 'TXP', departs: '09:37', departsAt: new Date(`${searchDate}T09:37:00+08:00`).toISOString() }, to: { station: 'NKH', arrives: '12:20' }, classes: { second: { available: 10, fare: Math.round((55300 * 2) / 4) } } }),
       );
       expect(await availability.search('NKH', 'TXP', searchDate)).toEqual([]);
     });

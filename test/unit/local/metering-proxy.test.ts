@@ -69,7 +69,7 @@ describe('Class: MeteringProxy', () => {
     await dynamodbCall(proxy.url, 'GetItem', { TableName: 't', Key: {}, ReturnConsumedCapacity: 'INDEXES' });
 
     const [added, kept] = emulator.received.slice(-2).map((received) => JSON.parse(received.body) as Record<string, unknown>);
-    expect(added).toEqual({ TableName: 't', Key: {}, ReturnConsumedCapacity: 'TOTAL' });
+    expect(added).toEqual({ TableName: 't', Key: {}, ReturnConsumedCapacity: 'INDEXES' });
     expect(kept?.ReturnConsumedCapacity).toBe('INDEXES');
   });
 
@@ -103,6 +103,21 @@ describe('Function: capacityOf', () => {
     expect(capacityOf('Query', Buffer.from('{"ConsumedCapacity":{"CapacityUnits":0.5}}'))).toEqual({ read: 0.5, write: 0 });
     expect(capacityOf('PutItem', Buffer.from('{"ConsumedCapacity":{"CapacityUnits":1}}'))).toEqual({ read: 0, write: 1 });
     expect(capacityOf('Query', Buffer.from('not json'))).toEqual({ read: 0, write: 0 });
+  });
+
+  it('counts a transaction\'s writes per item from its request, where DynamoDB Local reports the largest item only', () => {
+    // Arrange: three small puts in one table, one update in another, as DynamoDB Local answers them (2 units a table)
+    const put = (pk: string) => ({ Put: { TableName: 'orders', Item: { pk: { S: pk } } } });
+    const request = Buffer.from(JSON.stringify({ TransactItems: [put('a'), put('b'), put('c'), { Update: { TableName: 'ledger', Key: { pk: { S: 'x' } } } }] }));
+    const response = Buffer.from(
+      JSON.stringify({ ConsumedCapacity: [{ TableName: 'orders', CapacityUnits: 3, Table: { CapacityUnits: 2 }, GlobalSecondaryIndexes: { byUser: { CapacityUnits: 1 } } }, { TableName: 'ledger', CapacityUnits: 2 }] }),
+    );
+
+    // Act
+    const units = capacityOf('TransactWriteItems', response, request);
+
+    // Assess: 3 × 2 + 1 index unit, and 1 × 2
+    expect(units).toEqual({ read: 0, write: 9 });
   });
 });
 

@@ -19,10 +19,12 @@ const IDEMPOTENCY_KEY = '5c0a4f7e-2b9d-4e31-8a6c-0d1f2e3b4a59';
 const HAN_MEIMEI = { name: 'Han Meimei', idNumber: '11010519491231002x' };
 const SERVICE_KEY = { pk: 'SVC#G1_2026-12-01', sk: 'SERVICE' };
 const IDEMPOTENCY_ITEM_KEY = { pk: `IDEMP#${TRAVELLER}#${IDEMPOTENCY_KEY}`, sk: 'IDEMP' };
-/** One seat, the hold, the idempotency record, the order, one claim, the unpaid count and today's cancellations. */
-const ONE_PASSENGER_ITEMS = 7;
-const UNPAID_COUNT_AT = 5;
-const CANCELLATIONS_AT = 6;
+/** One seat, the idempotency record, the order (the hold's only record), one claim, the unpaid count and today's cancellations. */
+const ONE_PASSENGER_ITEMS = 6;
+const IDEMPOTENCY_RECORD_AT = 1;
+const CLAIM_AT = 3;
+const UNPAID_COUNT_AT = 4;
+const CANCELLATIONS_AT = 5;
 
 /**
  * G1 open for sale; the occupancy snapshot and the ledger agree that coach 02's
@@ -123,7 +125,7 @@ describe('Function: create-order', () => {
     expect(schemaIssues(orderResponseSchema, body)).toEqual([]);
   });
 
-  it('holds the seat, records the hold, the idempotency key, the order and the passenger claim, and counts the unpaid order, in one transaction', async () => {
+  it('holds the seat and writes the idempotency key, the order (the hold\'s only record) and the passenger claim, and counts the unpaid order, in one transaction', async () => {
     // Prepare
     givenOpenService();
     db.on(TransactWriteCommand).resolves({});
@@ -144,7 +146,6 @@ describe('Function: create-order', () => {
           ConditionExpression: expect.stringContaining('attribute_not_exists(#s0)'),
         },
       },
-      { Put: { TableName: LEDGER_TABLE, Item: { pk: `HOLD#${orderId}`, sk: 'HOLD', holdId: orderId, status: 'HELD' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Put: {
           TableName: ORDERS_TABLE,
@@ -220,7 +221,7 @@ describe('Function: create-order', () => {
     // Prepare
     const record = await storedIdempotencyRecord();
     givenOpenService();
-    db.on(TransactWriteCommand).rejects(conditionFailedAt([2, UNPAID_COUNT_AT], ONE_PASSENGER_ITEMS, record));
+    db.on(TransactWriteCommand).rejects(conditionFailedAt([IDEMPOTENCY_RECORD_AT, UNPAID_COUNT_AT], ONE_PASSENGER_ITEMS, record));
 
     // Act
     const { status, headers, body } = await call(createOrder());
@@ -342,7 +343,7 @@ describe('Function: create-order', () => {
     const record = await storedIdempotencyRecord();
     givenOpenService();
     db.on(GetCommand, { Key: IDEMPOTENCY_ITEM_KEY }).resolves({ Item: record });
-    db.on(TransactWriteCommand).rejects(conditionFailedAt(2, ONE_PASSENGER_ITEMS));
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(IDEMPOTENCY_RECORD_AT, ONE_PASSENGER_ITEMS));
 
     // Act
     const { status, headers, body } = await call(createOrder());
@@ -424,7 +425,7 @@ describe('Function: create-order', () => {
   it('answers 409 duplicate-passenger without revealing the full ID number when the claim on that ID fails', async () => {
     // Prepare
     givenOpenService();
-    db.on(TransactWriteCommand).rejects(conditionFailedAt(4, ONE_PASSENGER_ITEMS));
+    db.on(TransactWriteCommand).rejects(conditionFailedAt(CLAIM_AT, ONE_PASSENGER_ITEMS));
 
     // Act
     const { status, body } = await call(createOrder());

@@ -51,12 +51,26 @@ describe('Function: search-services', () => {
           serviceId: 'G1_2026-12-01',
           trainNo: 'G1',
           date: '2026-12-01',
-          from: { station: 'VNP', departs: '09:00' },
+          // 09:00 Beijing time on the service date.
+          from: { station: 'VNP', departs: '09:00', departsAt: '2026-12-01T01:00:00.000Z' },
           to: { station: 'AOH', arrives: '13:28' },
           classes: { business: { available: 4, fare: 174800 }, second: { available: 85, fare: 55300 } },
         },
       ],
     });
+  });
+
+  it('dates the boarding time of a stop past midnight on the day after the service date', async () => {
+    // Prepare: a night train (a train of its own: the container keeps definitions for good) leaving Beijing South at 23:30, Jinan West at 00:34 the next day
+    const night = { ...service, trainNo: 'Z2', stops: [{ ...service.stops[0], departs: '23:30' }, { ...service.stops[1], arrives: '00:32', departs: '00:34' }, { ...service.stops[2], arrives: '03:28' }] } as PublishServiceRequest;
+    db.on(QueryCommand, { IndexName: 'byDate' }).resolves({ Items: [serviceItem(night)] });
+    db.on(QueryCommand, { TableName: OCCUPANCY_TABLE }).resolves({ Items: [] });
+
+    // Act
+    const { body } = await call('search-services', loadEvent('timetable/search-services.json', { queryStringParameters: { from: 'JGK', to: 'AOH', date: '2026-12-01' } }));
+
+    // Assess: 00:34 Beijing time on 2 December
+    expect((body.services as { from: unknown }[])[0]?.from).toEqual({ station: 'JGK', departs: '00:34', departsAt: '2026-12-01T16:34:00.000Z' });
   });
 
   it('reads each train with one Query of its occupancy snapshot, never the seat items', async () => {
