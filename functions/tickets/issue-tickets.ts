@@ -5,7 +5,7 @@ import { dynamoDocumentClient } from '../../lib/aws/clients';
 import { loadConfig } from '../../lib/aws/config';
 import { passengerData } from '../../lib/aws/passenger-keys';
 import { logger } from '../../lib/http/logger';
-import { countBusinessEvent } from '../../lib/observability/business-metrics';
+import { countBusinessEvent, measureBusinessDuration } from '../../lib/observability/business-metrics';
 import { SoldSeats } from '../../lib/ledger/sold-seats';
 import { OrderStore } from '../../lib/orders/order-store';
 import { PassengerClaims } from '../../lib/orders/passenger-claims';
@@ -19,6 +19,7 @@ const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, data), {
   logger,
   failEveryJob: TICKET_ISSUER_FAIL === 'always',
   count: countBusinessEvent,
+  measure: measureBusinessDuration,
   soldSeats: new SoldSeats(db, LEDGER_TABLE_NAME),
   claims: new PassengerClaims(db, LEDGER_TABLE_NAME, data),
 });

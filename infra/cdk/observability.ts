@@ -47,6 +47,10 @@ export const BUSINESS_METRICS = [
 ] as const;
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
+/** The durations the functions measure (milliseconds, EMF), graphed as p50 and p99. */
+export const BUSINESS_DURATIONS = ['WaitlistReleaseToTicket'] as const;
+export type BusinessDuration = (typeof BUSINESS_DURATIONS)[number];
+
 /** When the alarms fire. */
 export const ALARM_THRESHOLDS = {
   /** How far behind its stream a consumer may fall (Kinesis GetRecords or Lambda iterator age)… */
@@ -251,6 +255,7 @@ export class Observability extends Construct {
       graph('After-sale: tickets refunded and changed, refunds sent', [businessMetric('TicketsRefunded'), businessMetric('TicketsChanged'), businessMetric('RefundsSent')]),
       graph('After-sale: refund fees kept and amounts refunded (fen)', [businessMetric('RefundFees'), businessMetric('RefundedAmount')]),
       graph('Waitlist (候补): joined, prepaid (waiting), served, refunded', [businessMetric('OrdersWaitlisted'), businessMetric('WaitlistPrepaid'), businessMetric('WaitlistServed'), businessMetric('WaitlistRefunded')]),
+      graph('Waitlist (候补): release → ticket (ms)', [duration('WaitlistReleaseToTicket', 'p50'), duration('WaitlistReleaseToTicket', 'p99')]),
     );
 
     add(heading('Functions'));
@@ -327,6 +332,10 @@ function businessMetric(metricName: BusinessMetric): Metric {
     period: FIVE_MINUTES,
     label: metricName,
   });
+}
+
+function duration(metricName: BusinessDuration, statistic: 'p50' | 'p99'): Metric {
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period: FIVE_MINUTES, label: `${metricName} ${statistic}` });
 }
 
 function gauge(metricName: (typeof OPERATIONAL_GAUGES)[number]): Metric {

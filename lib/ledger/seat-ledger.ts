@@ -12,14 +12,14 @@ import { allocate, type AllocationRequest } from '../allocator';
 import { releasedHoldTtl, TTL_ATTRIBUTE } from '../lifecycle/ttl';
 import { departsAt, hasDeparted } from '../timetable/departure';
 import { SalesClosedError } from '../timetable/errors';
-import type { SeatId, Service } from '../timetable/service';
+import type { SeatClass, SeatId, Service } from '../timetable/service';
 import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
 import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SoldOutError } from './errors';
 import { type HeldSeats, type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
 import { ledgerKeys } from './ledger-keys';
 import type { OccupancySnapshots } from './occupancy-snapshots';
 import { HELD, type SeatSegments, segmentKey, segmentsOf, SOLD } from './occupancy';
-import type { ServiceOccupancy } from './service-occupancy';
+import { ServiceOccupancy } from './service-occupancy';
 
 /** Tries of a sale or release that met only other transactions on its items. */
 const TRANSIENT_ATTEMPTS = 4;
@@ -52,6 +52,12 @@ export interface HoldOptions {
    * transaction costs one item fewer, and so do its sale and release (HeldSeats.recorded).
    */
   record?: boolean;
+  /**
+   * Choose from these seats (`readClass`), not from a read of its own: several holds
+   * decided on one view of the ledger. Each hold records its seats in it; only a lost
+   * race re-reads the coaches lost in.
+   */
+  occupancy?: ServiceOccupancy;
 }
 
 export interface SeatLedgerOptions {
@@ -122,6 +128,17 @@ export class SeatLedger {
   }
 
   /**
+   * The seats of one class as the ledger holds them now, every coach of the class
+   * read consistently (the others left empty): for a run of holds that must all be
+   * decided on one view of the seats (`HoldOptions.occupancy`).
+   */
+  async readClass(service: Service, seatClass: SeatClass): Promise<ServiceOccupancy> {
+    const occupancy = new ServiceOccupancy(service);
+    await this.reread(occupancy, coachesOf(service, seatClass));
+    return occupancy;
+  }
+
+  /**
    * Holds `count` seats of a class over the ride until now + ttl.
    * 1. Choose seats from the service's occupancy snapshot (cached for under a second).
    * 2. Write every seat, the hold record (unless `options.record` is false) and
@@ -135,8 +152,8 @@ export class SeatLedger {
       throw new SalesClosedError(`${service.serviceId} left ${request.from} at ${new Date(departsAt(service, request.fromIndex)).toISOString()}: its seats are no longer sold`);
     }
     const fingerprint = holdFingerprint(request);
-    const occupancy = await this.occupancy.current(service);
-    if (options.consistent) await this.reread(occupancy, service.coaches.filter((c) => c.seatClass === request.seatClass).map((c) => c.coach));
+    const occupancy = options.occupancy ?? (await this.occupancy.current(service));
+    if (options.consistent) await this.reread(occupancy, coachesOf(service, request.seatClass));
     const state = options.sell ? SOLD : HELD;
 
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
@@ -438,6 +455,8 @@ function toHoldRecord(item: Record<string, unknown>): HoldRecord {
   const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...hold } = item;
   return hold as unknown as HoldRecord;
 }
+
+const coachesOf = (service: Service, seatClass: SeatClass): string[] => service.coaches.filter((c) => c.seatClass === seatClass).map((c) => c.coach);
 
 const segmentNames = (segments: number[]) => Object.fromEntries(segments.map((s) => [`#${segmentKey(s)}`, segmentKey(s)]));
 

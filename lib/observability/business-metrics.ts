@@ -10,6 +10,13 @@ export type BusinessMetric = 'OrdersReserved' | 'SoldOut' | 'HoldConflicts' | 'O
 /** How the use cases report what happened; the composition root decides where it goes. */
 export type CountBusinessEvent = (metric: BusinessMetric, value?: number) => void;
 
+/** Durations the functions measure, in milliseconds, graphed as percentiles. */
+export type BusinessDuration =
+  /** A WAITING order served after a release: from that release (the cancel, expiry, refund or change that freed the seats) to its tickets. */
+  'WaitlistReleaseToTicket';
+
+export type MeasureBusinessDuration = (metric: BusinessDuration, milliseconds: number) => void;
+
 /** Levels measured on a schedule (not counts of events): published every time, zero included, so an alarm sees them recover. */
 export type OperationalGauge = 'PaidOrdersUnticketed' | 'EventSourceMappingsDisabled';
 
@@ -28,8 +35,13 @@ export const countBusinessEvent: CountBusinessEvent = (metric, value = 1) => {
   if (value > 0) publish(metric, value);
 };
 
-function publish(name: BusinessMetric | OperationalGauge, value: number): void {
+/** A duration through Powertools Metrics, as the counts; a negative one (clocks of two functions apart) as 0. */
+export const measureBusinessDuration: MeasureBusinessDuration = (metric, milliseconds) => {
+  if (Number.isFinite(milliseconds)) publish(metric, Math.max(0, milliseconds), MetricUnit.Milliseconds);
+};
+
+function publish(name: BusinessMetric | OperationalGauge | BusinessDuration, value: number, unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count): void {
   metrics ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Ticketing', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'ticketing' });
-  metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.addMetric(name, unit, value);
   metrics.publishStoredMetrics();
 }

@@ -94,6 +94,8 @@ export const orderSchema = z.object({
   waitlist: z.object({ until: z.iso.datetime() }).optional(),
   /** When a WAITLISTED order was paid (became WAITING): its place in the queue of its service and class. */
   waitingSince: z.iso.datetime().optional(),
+  /** A WAITING order served after a release: when that release happened (the release → ticket figure). */
+  waitlistReleasedAt: z.iso.datetime().optional(),
 });
 
 export type Order = z.output<typeof orderSchema>;

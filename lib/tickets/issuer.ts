@@ -6,7 +6,7 @@ import type { SoldSeats } from '../ledger/sold-seats';
 import { type Order, OrderVersionConflictError, ticket } from '../orders';
 import type { OrderStore } from '../orders/order-store';
 import type { PassengerClaims } from '../orders/passenger-claims';
-import type { CountBusinessEvent } from '../observability/business-metrics';
+import type { CountBusinessEvent, MeasureBusinessDuration } from '../observability/business-metrics';
 import { MAX_ISSUE_ATTEMPTS } from './constants';
 import { ChangeSwapError, TicketIssueContentionError, TicketIssuerDrillError, TicketJobOrderMissingError } from './errors';
 import { type TicketJob, parseTicketJob } from './ticket-job';
@@ -32,6 +32,8 @@ export interface TicketIssuerOptions {
   /** The DLQ drill (`TICKET_ISSUER_FAIL=always`): every job fails before it reads anything. */
   failEveryJob?: boolean;
   count?: CountBusinessEvent;
+  /** Told, once per waitlist order ticketed, how long after the release that served it (WaitlistReleaseToTicket). */
+  measure?: MeasureBusinessDuration;
   /** Frees the old ticket's seat when a dearer change (改签) is ticketed. */
   soldSeats?: Pick<SoldSeats, 'freeItem' | 'transact'>;
   /** Gives back the passenger's claim on the old train when a dearer change to another train is ticketed. */
@@ -56,6 +58,7 @@ export class TicketIssuer {
   readonly #logger: IssuerLogger | undefined;
   readonly #failEveryJob: boolean;
   readonly #count: CountBusinessEvent;
+  readonly #measure: MeasureBusinessDuration;
   readonly #soldSeats: TicketIssuerOptions['soldSeats'];
   readonly #claims: TicketIssuerOptions['claims'];
 
@@ -65,6 +68,7 @@ export class TicketIssuer {
     this.#logger = options.logger;
     this.#failEveryJob = options.failEveryJob ?? false;
     this.#count = options.count ?? (() => undefined);
+    this.#measure = options.measure ?? (() => undefined);
     this.#soldSeats = options.soldSeats;
     this.#claims = options.claims;
   }
@@ -105,6 +109,8 @@ export class TicketIssuer {
       }
       this.#logger?.info('tickets issued', { eventId: job.eventId, orderId: next.orderId, version: next.version, tickets: next.tickets?.length });
       this.#count('TicketsIssued', next.tickets?.length ?? 0);
+      // Here, where the tickets exist and once per order (a repeated job finds it TICKETED): the whole path from the release.
+      if (next.waitlistReleasedAt) this.#measure('WaitlistReleaseToTicket', Date.parse(next.updatedAt) - Date.parse(next.waitlistReleasedAt));
       return { kind: 'issued', order: next };
     }
     throw new TicketIssueContentionError(`job ${job.eventId}: order ${job.orderId} changed under each of ${MAX_ISSUE_ATTEMPTS} attempts`);

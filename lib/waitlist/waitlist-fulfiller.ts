@@ -43,8 +43,9 @@ const RELEASING: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
  * orders, first come first served.
  *
  * For each WAITING order, oldest first (the waiting index, by when it was
- * prepaid): seats chosen from the ledger itself (read consistently, since the
- * snapshot may not show the release yet) are sold to it and the order moves
+ * prepaid): seats chosen from the ledger itself (one consistent read of the
+ * class's coaches for the whole run, since the snapshot may not show the
+ * release yet) are sold to it and the order moves
  * WAITING → PAID, one transaction conditional on each seat being free and on the
  * order's version. So a seat never goes to two orders, two fulfillers never serve
  * one order twice, and an order that gets nothing stays WAITING for the next
@@ -68,11 +69,21 @@ export class WaitlistFulfiller {
     this.queueDepth = options.queueDepth ?? 25;
   }
 
-  /** Serves the WAITING orders of a service and class while seats fit them; the orders it made PAID. */
-  async serve(serviceId: string, seatClass: Order['seatClass']): Promise<Order[]> {
+  /**
+   * Serves the WAITING orders of a service and class while seats fit them; the orders it made PAID.
+   * `releasedAt`, the time of the release that prompted it, is kept on each order served (the release → ticket figure).
+   *
+   * Every order of the run is decided on one consistent read of the class's seats. Reading
+   * anew for each order would hand a seat freed while the queue is being gone through to
+   * whichever order the run has reached, a younger one, though the oldest would fit:
+   * a seat freed after the read waits for its own release event, whose run starts again
+   * from the oldest order.
+   */
+  async serve(serviceId: string, seatClass: Order['seatClass'], releasedAt?: string): Promise<Order[]> {
     const queue = await this.store.waiting(serviceId, seatClass, this.queueDepth);
     if (queue.length === 0) return [];
     const service = await this.timetable.service(serviceId);
+    const seats = await this.ledger.readClass(service, seatClass);
     const served: Order[] = [];
     for (const order of queue) {
       if (order.status !== 'WAITING') continue;
@@ -82,10 +93,11 @@ export class WaitlistFulfiller {
           service,
           { holdId: order.orderId, serviceId, from: order.from, to: order.to, fromIndex: order.fromIndex, toIndex: order.toIndex, seatClass, count: order.passengers.length, ttlSeconds: this.options.holdTtlSeconds },
           (hold) => {
-            paid = serveWaiting(order, hold.holdId, hold.seats, new Date(this.now()));
+            const next = serveWaiting(order, hold.holdId, hold.seats, new Date(this.now()));
+            paid = releasedAt === undefined ? next : { ...next, waitlistReleasedAt: releasedAt };
             return [{ item: this.store.replace(paid), onConditionFailed: () => new OrderVersionConflictError(`order ${order.orderId} changed meanwhile`) }];
           },
-          { sell: true, consistent: served.length === 0 },
+          { sell: true, occupancy: seats },
         );
       } catch (error) {
         // Does not fit now, or was served, cancelled or refunded meanwhile: the next one may fit.
@@ -102,24 +114,26 @@ export class WaitlistFulfiller {
   /** The orders served after one event (none for an event that frees no seat). */
   async handle(event: OrderEvent): Promise<Order[]> {
     if (!RELEASING.has(event.type)) return [];
-    return this.serve(event.order.serviceId, event.order.seatClass);
+    return this.serve(event.order.serviceId, event.order.seatClass, releaseTimeOf(event));
   }
 
   /**
    * Serves each service and class a batch's events name once, in the order they first appear
-   * (one serve sees every release before it); the records of a service that failed are reported.
+   * (one serve sees every release before it; the release → ticket figure counts from the
+   * batch's first release of it); the records of a service that failed are reported.
    * @throws FullBatchFailureError when every record failed, so Lambda retries the batch as an error.
    */
   async handleBatch(records: readonly KinesisStreamRecord[]): Promise<KinesisStreamBatchResponse> {
     const serving = new Map<string, Promise<Order[]>>();
+    const released = firstReleases(records);
     return processPartialResponse(
       { Records: [...records] },
       async (record: KinesisStreamRecord) => {
         try {
           const event = orderEventOf(record);
           if (!RELEASING.has(event.type)) return [];
-          const key = `${event.order.serviceId}#${event.order.seatClass}`;
-          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass));
+          const key = queueKey(event);
+          if (!serving.has(key)) serving.set(key, this.serve(event.order.serviceId, event.order.seatClass, released.get(key)));
           return await serving.get(key);
         } catch (error) {
           this.options.logger?.error('waitlist not served after an order event; the record is reported for retry', { sequenceNumber: record.kinesis.sequenceNumber, error });
@@ -130,4 +144,27 @@ export class WaitlistFulfiller {
       { processInParallel: false },
     );
   }
+}
+
+const queueKey = (event: OrderEvent) => `${event.order.serviceId}#${event.order.seatClass}`;
+
+/** Per service and class, when the first release among the records happened (a record that does not decode is reported by the handler). */
+function firstReleases(records: readonly KinesisStreamRecord[]): Map<string, string> {
+  const released = new Map<string, string>();
+  for (const record of records) {
+    let event: OrderEvent;
+    try {
+      event = orderEventOf(record);
+    } catch {
+      continue;
+    }
+    const at = RELEASING.has(event.type) ? releaseTimeOf(event) : undefined;
+    if (at !== undefined && !released.has(queueKey(event))) released.set(queueKey(event), at);
+  }
+  return released;
+}
+
+/** When the seats the event announces were freed; undefined after a newly WAITING order, which freed none. */
+function releaseTimeOf(event: OrderEvent): string | undefined {
+  return event.type === ORDER_EVENT_TYPES.WAITING ? undefined : event.occurredAt;
 }

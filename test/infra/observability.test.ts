@@ -40,12 +40,20 @@ function bodyText(body: unknown): string {
   return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(separator);
 }
 
+/** The dashboard's widgets, each intrinsic (which CloudFormation writes inside a JSON string) as `<intrinsic>`. */
+function widgetsOf(body: unknown): { title?: string; metrics?: unknown[][] }[] {
+  const [separator, parts] = (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = parts.map((part) => (typeof part === 'string' ? part : '<intrinsic>')).join(separator);
+  return (JSON.parse(text) as { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] }).widgets.map((widget) => widget.properties);
+}
+
 describe('Construct: Observability', () => {
   let stack: TicketingStack;
   let template: Template;
   let resources: Resources;
   let topic: { Ref: string };
   let dashboardBody: string;
+  let widgets: ReturnType<typeof widgetsOf>;
 
   beforeAll(() => {
     ({ stack } = createTicketingApp({ bundle: false, validate: false }));
@@ -54,6 +62,7 @@ describe('Construct: Observability', () => {
     topic = { Ref: logicalIdOf(stack.observability.alarmTopic) };
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     dashboardBody = bodyText(dashboard?.Properties.DashboardBody);
+    widgets = widgetsOf(dashboard?.Properties.DashboardBody);
   });
 
   describe('Alarms', () => {
@@ -188,6 +197,18 @@ describe('Construct: Observability', () => {
 
     it.each(BUSINESS_METRICS)('shows the business metric %s of service ticketing', (metricName) => {
       expectDashboardToMention(`["Ticketing","${metricName}","service","ticketing"`);
+    });
+
+    it("shows the waitlist's release → ticket time as p50 and p99, next to the waitlist counts", () => {
+      const counts = widgets.findIndex((widget) => widget.title?.startsWith('Waitlist (候补): joined'));
+      const latency = widgets[counts + 1];
+
+      expect(counts).toBeGreaterThanOrEqual(0);
+      expect(latency?.title).toBe('Waitlist (候补): release → ticket (ms)');
+      expect(latency?.metrics).toEqual([
+        ['Ticketing', 'WaitlistReleaseToTicket', 'service', 'ticketing', expect.objectContaining({ stat: 'p50' })],
+        ['Ticketing', 'WaitlistReleaseToTicket', 'service', 'ticketing', expect.objectContaining({ stat: 'p99' })],
+      ]);
     });
   });
 

@@ -147,6 +147,24 @@ describe('Class: SeatLedger', () => {
     });
   });
 
+  describe('Method: readClass', () => {
+    it('gives a run of holds one view of the seats: a seat freed after the read is not chosen from it, only from a later read', async () => {
+      // Prepare: a one-seat train sold, read, then released (the snapshot, never projected, would show it free)
+      const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));
+      const { inventory, ledger, timetable } = system();
+      const taken = await inventory.hold(holdInput(serviceId));
+      const service = await timetable.service(serviceId);
+      const seen = await ledger.readClass(service, 'second');
+      await ledger.release(taken.holdId);
+      const request = { holdId: randomUUID(), serviceId, from: 'VNP', to: 'AOH', fromIndex: 0, toIndex: 4, seatClass: 'second' as const, count: 1, ttlSeconds: 600 };
+
+      // Act & Assess
+      await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: seen })).rejects.toBeInstanceOf(SoldOutError);
+      const fresh = await ledger.readClass(service, 'second');
+      await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: fresh })).resolves.toMatchObject({ seats: [{ coach: '05', seat: '01A' }], status: 'CONFIRMED' });
+    });
+  });
+
   describe('Method: confirm and release', () => {
     it('refuses to confirm a hold whose seat was taken after it expired, and releasing it leaves the new owner alone', async () => {
       const serviceId = await published(smallService({ rows: 1, letters: ['A'] }));

@@ -1,4 +1,4 @@
-import { countBusinessEvent } from '../../../lib/observability/business-metrics';
+import { countBusinessEvent, measureBusinessDuration } from '../../../lib/observability/business-metrics';
 
 /** What Powertools Metrics wrote to stdout: one EMF document per flush. */
 function captureStdout(act: () => void): Record<string, any>[] {
@@ -26,5 +26,20 @@ describe('Function: countBusinessEvent', () => {
 
   it('writes nothing for a count of zero', () => {
     expect(captureStdout(() => countBusinessEvent('OrdersExpired', 0))).toEqual([]);
+  });
+});
+
+describe('Function: measureBusinessDuration', () => {
+  it('writes the duration in milliseconds, in the Ticketing namespace with the service dimension, for CloudWatch percentiles', () => {
+    const [document] = captureStdout(() => measureBusinessDuration('WaitlistReleaseToTicket', 830));
+
+    expect(document?.WaitlistReleaseToTicket).toBe(830);
+    expect(document?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Ticketing', Dimensions: [['service']], Metrics: [{ Name: 'WaitlistReleaseToTicket', Unit: 'Milliseconds' }] });
+  });
+
+  it('writes a negative duration (two functions whose clocks are apart) as 0', () => {
+    const [document] = captureStdout(() => measureBusinessDuration('WaitlistReleaseToTicket', -3));
+
+    expect(document?.WaitlistReleaseToTicket).toBe(0);
   });
 });

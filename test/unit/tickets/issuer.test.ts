@@ -84,6 +84,23 @@ describe('Class: TicketIssuer', () => {
       expect(logger.info).toHaveBeenCalledWith('tickets issued', { eventId: 'ord-1:2', orderId: 'ord-1', version: 3, tickets: 2 });
     });
 
+    it('measures release → ticket once for a waitlist order served after a release, not for any other order', async () => {
+      // Prepare: a served waitlist order released 1.5 s before it is ticketed, and an ordinary one
+      const measure = jest.fn();
+      const issuing = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT, measure });
+      const served = { ...lifecycle().paid, waitlistReleasedAt: new Date(ISSUED_AT.getTime() - 1_500).toISOString() };
+      const ordinary = lifecycle({ orderId: 'ord-2' }).paid;
+      fakeTable(served, ordinary);
+
+      // Act: the served order's job twice, the ordinary one's once
+      await issuing.issue(jobFor(served));
+      await issuing.issue(jobFor(served));
+      await issuing.issue(jobFor(ordinary));
+
+      // Assess
+      expect(measure.mock.calls).toEqual([['WaitlistReleaseToTicket', 1_500]]);
+    });
+
     it('issues once for a job delivered twice: the second finds the order TICKETED and writes nothing', async () => {
       // Prepare
       const { paid } = lifecycle();
