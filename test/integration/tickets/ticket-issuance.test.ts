@@ -11,14 +11,14 @@ import { useEmulators } from '../../helpers/emulators';
 import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
 import { KinesisRecords, eventOf, kinesisEvent, lifecycle } from '../../unit/views/order-event-records';
-import { TEST_DATA_KEY, testPassengerData } from '../../helpers/passenger-data';
+import { TEST_DATA_KEY, TEST_ID_HASH_KEY, testPassengerData } from '../../helpers/passenger-data';
 
 useEmulators();
 
 type IssueHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 type DispatchHandler = (event: KinesisStreamEvent, context: ReturnType<typeof lambdaContext>) => Promise<KinesisStreamBatchResponse>;
 
-const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'TICKET_ISSUER_FAIL', 'PASSENGER_DATA_KEY'] as const;
+const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'TICKET_ISSUER_FAIL', 'PASSENGER_DATA_KEY', 'PASSENGER_ID_HASH_KEY'] as const;
 const envBefore = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 let db: DynamoDBDocumentClient;
@@ -59,7 +59,7 @@ beforeAll(async () => {
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
   await store.ready();
   // The issuer frees a changed ticket's seat in the ledger; no change here, so any table name does.
-  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
+  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64'), PASSENGER_ID_HASH_KEY: TEST_ID_HASH_KEY });
   delete process.env.TICKET_ISSUER_FAIL;
   ({ handler: issue } = (await import('../../../functions/tickets/issue-tickets')) as { handler: IssueHandler });
   ({ handler: dispatch } = (await import('../../../functions/tickets/dispatch-tickets')) as { handler: DispatchHandler });

@@ -10,14 +10,14 @@ import { useEmulators } from '../../helpers/emulators';
 import { loadEvent } from '../../helpers/events';
 import { lambdaContext } from '../../helpers/invoke';
 import { lifecycle } from '../../unit/views/order-event-records';
-import { TEST_DATA_KEY, testPassengerData } from '../../helpers/passenger-data';
+import { TEST_DATA_KEY, TEST_ID_HASH_KEY, testPassengerData } from '../../helpers/passenger-data';
 
 useEmulators();
 
 type Reconcile = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<{ unticketed: number; stoppedMappings?: number }>;
 type Issue = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 
-const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'EVENT_SOURCE_MAPPING_FUNCTIONS', 'TICKET_ISSUER_FAIL'] as const;
+const ENV_KEYS = ['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_OUTBOX_QUEUE_URL', 'EVENT_SOURCE_MAPPING_FUNCTIONS', 'TICKET_ISSUER_FAIL', 'PASSENGER_DATA_KEY', 'PASSENGER_ID_HASH_KEY'] as const;
 const envBefore = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 let db: DynamoDBDocumentClient;
@@ -64,7 +64,7 @@ beforeAll(async () => {
   ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `ticket-outbox-${randomUUID().slice(0, 8)}` })));
   // The handler opens the orders it reads with the local dev key, as the local cloud gives it.
   // The issuer frees a changed ticket's seat in the ledger; no change here, so any table name does.
-  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64') });
+  Object.assign(process.env, { ORDERS_TABLE_NAME: tableName, LEDGER_TABLE_NAME: 'ledger-unused', TICKET_OUTBOX_QUEUE_URL: queueUrl, PASSENGER_DATA_KEY: TEST_DATA_KEY.toString('base64'), PASSENGER_ID_HASH_KEY: TEST_ID_HASH_KEY });
   delete process.env.EVENT_SOURCE_MAPPING_FUNCTIONS;
   delete process.env.TICKET_ISSUER_FAIL;
   ({ handler: reconcile } = (await import('../../../functions/tickets/reconcile-tickets')) as { handler: Reconcile });
