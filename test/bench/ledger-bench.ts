@@ -30,16 +30,6 @@ export function benchTrain(trainNo: string): PublishServiceRequest {
   };
 }
 
-/** The JSON body of a serialized request (a string or bytes), if it is JSON. */
-function requestJson(body: unknown): unknown {
-  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Sums the capacity of every call of a client as AWS would bill it (DynamoDB's
  * ConsumedCapacity, a transaction's write units counted per item: transaction-billing.ts),
@@ -50,11 +40,12 @@ export function meteredClient() {
   const client = new DynamoDBClient({});
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const request = args.request as { body?: unknown };
+      // By the build step the document client has marshalled the input: attribute values as on the wire.
+      const request = args.input;
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const command = context.commandName ?? 'unknown';
-      const { read, write } = capacityUnits(command.replace(/Command$/, ''), consumed, requestJson(request.body));
+      const { read, write } = capacityUnits(command.replace(/Command$/, ''), consumed, request);
       totals.read += read;
       totals.write += write;
       totals.calls++;
