@@ -13,15 +13,14 @@ import { TicketIssuer } from '../../lib/tickets/issuer';
 
 const { ORDERS_TABLE_NAME, LEDGER_TABLE_NAME, TICKET_ISSUER_FAIL } = loadConfig(['ORDERS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'TICKET_ISSUER_FAIL']);
 const db = dynamoDocumentClient();
-// The claim key too: a dearer change to another train gives back the passenger's claim on the old one.
-const data = passengerData();
-const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, data), {
+const issuer = new TicketIssuer(new OrderStore(db, ORDERS_TABLE_NAME, passengerData({ claims: false })), {
   logger,
   failEveryJob: TICKET_ISSUER_FAIL === 'always',
   count: countBusinessEvent,
   measure: measureBusinessDuration,
   soldSeats: new SoldSeats(db, LEDGER_TABLE_NAME),
-  claims: new PassengerClaims(db, LEDGER_TABLE_NAME, data),
+  // A dearer change to another train gives back the passenger's claim on the old one: its key is read only then.
+  claims: new PassengerClaims(db, LEDGER_TABLE_NAME, passengerData()),
 });
 
 /** SQS `ticket-outbox` → tickets for each PAID order, which becomes TICKETED (a change's old ticket CHANGED with it); failures reported per message. */

@@ -85,6 +85,11 @@ export class PassengerClaims {
     }));
   }
 
+  /** Loads the keys claims are found by; a use case whose store already awaited them need not. */
+  ready(): Promise<void> {
+    return this.data.ready();
+  }
+
   /**
    * Gives back the order's claim on its service if it still has one (a claim
    * already expired is no matter), in the caller's transaction: a dearer change

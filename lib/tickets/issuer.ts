@@ -37,7 +37,7 @@ export interface TicketIssuerOptions {
   /** Frees the old ticket's seat when a dearer change (改签) is ticketed. */
   soldSeats?: Pick<SoldSeats, 'freeItem' | 'transact'>;
   /** Gives back the passenger's claim on the old train when a dearer change to another train is ticketed. */
-  claims?: Pick<PassengerClaims, 'releaseIfHeld'>;
+  claims?: Pick<PassengerClaims, 'releaseIfHeld' | 'ready'>;
 }
 
 type IssuerOrders = Pick<OrderStore, 'get' | 'save' | 'replace'>;
@@ -146,7 +146,10 @@ export class TicketIssuer {
     const changed = changeOut(old, oldTicket.ticketNo, { orderId: next.orderId, ticketNo: ticketNumber(next.orderId, 0) }, this.#now());
     // Another train: the passenger's claim on the old one goes with the old ticket (the new order claimed the new train).
     const passenger = next.passengers[0];
-    const oldClaim = old.serviceId !== next.serviceId && passenger && this.#claims ? [this.#claims.releaseIfHeld(old, passenger.idNumber)] : [];
+    const claims = old.serviceId !== next.serviceId ? this.#claims : undefined;
+    // The claim key is read here, on the rare swap to another train, not at every cold start.
+    if (claims && passenger) await claims.ready();
+    const oldClaim = claims && passenger ? [claims.releaseIfHeld(old, passenger.idNumber)] : [];
     const items = [this.#orders.replace(next), this.#orders.replace(changed), this.#soldSeats.freeItem(old, oldTicket), ...oldClaim.map((c) => c.item)];
     await this.#soldSeats.transact(items, (index) =>
       index < 2

@@ -269,7 +269,7 @@ describe('Class: TicketIssuer, for a change (改签)', () => {
   it("gives back the passenger's claim on the old train in the same transaction when the change is to another train, and keeps it for another class of the same train", async () => {
     // Prepare
     const claimDelete = { Delete: { TableName: 'ledger', Key: { pk: 'CLAIM#old', sk: 'CLAIM' } } };
-    const claims = { releaseIfHeld: jest.fn(() => ({ item: claimDelete, onConditionFailed: () => new Error('claimed by another order') })) };
+    const claims = { ready: jest.fn(() => Promise.resolve()), releaseIfHeld: jest.fn(() => ({ item: claimDelete, onConditionFailed: () => new Error('claimed by another order') })) };
     const withClaims = new TicketIssuer(new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE, testPassengerData()), { now: () => ISSUED_AT, logger, soldSeats, claims });
     const toAnotherTrain: Order = { ...change, serviceId: 'G9_2026-12-02' };
     fakeTable(toAnotherTrain, waiting);
