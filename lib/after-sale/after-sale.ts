@@ -12,7 +12,6 @@ import { ClaimLostError, type PassengerClaims } from '../orders/passenger-claims
 import type { UserLimits } from '../orders/user-limits';
 import { ticketNumber } from '../tickets/ticket-numbers';
 import { departsAt } from '../timetable/departure';
-import { ServiceNotFoundError } from '../timetable/errors';
 import { fareFor } from '../timetable/service';
 import type { Timetable } from '../timetable/timetable';
 import { changeableTicket, changeOut, fareDifference, markChangePending, type RefundLine, refundTickets, settleCheaperChange } from './after-sale-decisions';
@@ -135,10 +134,7 @@ export class AfterSale {
       if (request.serviceId === old.serviceId && request.seatClass === old.seatClass) {
         throw new InvalidRequestError('a change is to another service or another class', { errors: [{ path: 'serviceId', message: 'the same service and class as the ticket' }] });
       }
-      const service = await this.timetable.service(request.serviceId).catch((error: unknown) => {
-        if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
-        throw error;
-      });
+      const service = await this.timetable.requestedService(request.serviceId);
       const ride = this.timetable.ride(service, old.from, old.to);
       this.timetable.requireClass(service, request.seatClass);
       const newFare = fareFor(service, request.seatClass, ride) as number;

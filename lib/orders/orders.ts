@@ -4,7 +4,6 @@ import { HoldContentionError, HoldLostError, HoldStateError, SoldOutError } from
 import type { HeldSeats } from '../ledger/hold';
 import type { CountBusinessEvent } from '../observability/business-metrics';
 import type { LinkedWrite, SeatLedger } from '../ledger/seat-ledger';
-import { ServiceNotFoundError } from '../timetable/errors';
 import { departsAt } from '../timetable/departure';
 import type { Timetable } from '../timetable/timetable';
 import { orderAmount } from './amounts';
@@ -73,10 +72,7 @@ export class Orders {
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     // The keys that seal ID numbers and hash claims: read once per container, then no round trip.
     await this.store.ready();
-    const service = await this.timetable.service(request.serviceId).catch((error: unknown) => {
-      if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
-      throw error;
-    });
+    const service = await this.timetable.requestedService(request.serviceId);
     const ride = this.timetable.ride(service, request.from, request.to);
     this.timetable.requireClass(service, request.seatClass);
     const orderId = this.newId();

@@ -74,6 +74,14 @@ export class Timetable {
     throw new InvalidRequestError(errors.map((e) => e.message).join('; '), { errors });
   }
 
+  /** The service a request names; one that is not published is the request's fault (400, naming `serviceId`). */
+  async requestedService(serviceId: string): Promise<Service> {
+    return this.service(serviceId).catch((error: unknown) => {
+      if (error instanceof ServiceNotFoundError) throw new InvalidRequestError(error.message, { errors: [{ path: 'serviceId', message: error.message }] });
+      throw error;
+    });
+  }
+
   /** Refuses a seat class the service has no coach of (400, naming `seatClass`). */
   requireClass(service: Service, seatClass: SeatClass): void {
     if (service.coaches.some((c) => c.seatClass === seatClass)) return;
