@@ -69,7 +69,10 @@ describe('HTTP API: ticket issuance on the local cloud', () => {
       const orderIds = [await paidOrder(serviceId), await paidOrder(serviceId), await paidOrder(serviceId)];
 
       await eventually(async () => expect((await call('GET', '/_local/queues')).body['ticket-outbox']?.visible).toBe(3));
-      for (const id of orderIds) expect((await order(id)).status).toBe('PAID');
+      // GET /orders/{id} reads the read model, which may lag the outbox by a moment (API.md).
+      await eventually(async () => {
+        for (const id of orderIds) expect((await order(id)).status).toBe('PAID');
+      }, 10_000);
 
       expect((await faults({ ticketIssuer: 'up' })).status).toBe(204);
       await eventually(async () => {
