@@ -33,6 +33,14 @@ export class HoldStateError extends LedgerError {
  */
 export class HoldContentionError extends SoldOutError {}
 
+/**
+ * A hold told not to choose again (`HoldOptions.chooseAgain: false`) lost a race
+ * for seats that looked free in the view it was given: the view is out of date.
+ */
+export class SeatsTakenError extends LedgerError {
+  readonly problem = 'conflict';
+}
+
 /** Other requests kept writing the same items for every try: nothing changed, the caller may retry. */
 export class LedgerBusyError extends LedgerError {
   readonly problem = 'conflict';

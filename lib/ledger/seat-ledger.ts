@@ -14,7 +14,7 @@ import { departsAt, hasDeparted } from '../timetable/departure';
 import { SalesClosedError } from '../timetable/errors';
 import type { SeatClass, SeatId, Service } from '../timetable/service';
 import { seatOccupancy, type SeatOccupancy } from './coach-occupancy';
-import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SoldOutError } from './errors';
+import { HoldContentionError, HoldIdConflictError, HoldLostError, HoldNotFoundError, HoldStateError, LedgerBusyError, SeatsTakenError, SoldOutError } from './errors';
 import { type HeldSeats, type HoldRecord, holdFingerprint, type HoldRequest } from './hold';
 import { ledgerKeys } from './ledger-keys';
 import type { OccupancySnapshots } from './occupancy-snapshots';
@@ -58,6 +58,13 @@ export interface HoldOptions {
    * race re-reads the coaches lost in.
    */
   occupancy?: ServiceOccupancy;
+  /**
+   * On a lost race, re-read the coaches lost in and choose again (default). When
+   * false, SeatsTakenError instead: a caller deciding several holds in an order of
+   * precedence on one view (`occupancy`) reads again and starts over, so that a seat
+   * freed after its view goes to the first in line, not to the hold that lost.
+   */
+  chooseAgain?: boolean;
 }
 
 export interface SeatLedgerOptions {
@@ -190,8 +197,9 @@ export class SeatLedger {
       if (made) return sameHold(toHoldRecord(made), fingerprint);
 
       const lostIn = [...new Set(outcome.failed.filter((i) => i < holdIndex).map((i) => (hold.seats[i] as SeatId).coach))];
-      await this.reread(occupancy, lostIn);
       this.onHoldConflict();
+      if (options.chooseAgain === false) throw new SeatsTakenError(`${request.seatClass} seats in coach ${lostIn.join(', ')} were taken after they were read`);
+      await this.reread(occupancy, lostIn);
     }
     throw new HoldContentionError(`could not hold ${request.count} ${request.seatClass} seats from ${request.from} to ${request.to}: every pick was taken first`);
   }

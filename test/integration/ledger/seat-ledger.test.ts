@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { HoldIdConflictError, HoldLostError, HoldStateError, SoldOutError } from '../../../lib/ledger/errors';
+import { HoldIdConflictError, HoldLostError, HoldStateError, SeatsTakenError, SoldOutError } from '../../../lib/ledger/errors';
 import type { HoldRecord } from '../../../lib/ledger/hold';
 import type { HoldInput } from '../../../lib/ledger/inventory';
 import { ledgerKeys } from '../../../lib/ledger/ledger-keys';
@@ -162,6 +162,26 @@ describe('Class: SeatLedger', () => {
       await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: seen })).rejects.toBeInstanceOf(SoldOutError);
       const fresh = await ledger.readClass(service, 'second');
       await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: fresh })).resolves.toMatchObject({ seats: [{ coach: '05', seat: '01A' }], status: 'CONFIRMED' });
+    });
+  });
+
+  describe('Method: hold, told not to choose again', () => {
+    it('writes nothing and throws SeatsTakenError when a seat of its view was taken after the read, where by default it reads again and takes another', async () => {
+      // Prepare: a two-seat train read while both are free; then a buyer takes the first
+      const serviceId = await published(smallService({ rows: 1, letters: ['A', 'B'] }));
+      const { inventory, ledger, timetable } = system();
+      const service = await timetable.service(serviceId);
+      const seen = await ledger.readClass(service, 'second');
+      const buyer = await inventory.hold(holdInput(serviceId));
+      const request = { holdId: randomUUID(), serviceId, from: 'VNP', to: 'AOH', fromIndex: 0, toIndex: 4, seatClass: 'second' as const, count: 1, ttlSeconds: 600 };
+
+      // Act & Assess: the view would choose the buyer's seat
+      await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: seen, chooseAgain: false })).rejects.toBeInstanceOf(SeatsTakenError);
+      expect(await ledger.findHold(request.holdId)).toBeUndefined();
+      expect(await availableSeats(serviceId)).toBe(1);
+      const other = await ledger.hold(service, request, () => [], { sell: true, occupancy: seen });
+      expect(other.seats).toHaveLength(1);
+      expect(other.seats).not.toEqual(buyer.seats.map(({ coach, seat }) => ({ coach, seat })));
     });
   });
 
