@@ -57,8 +57,8 @@ async function paidOrder(serviceId: string) {
 }
 
 /** A prepaid waitlist request on a sold-out train. */
-async function waitingOrder(serviceId: string, user = 'bob') {
-  const { order } = await system().orders.reserve(user, key(), { ...ride(serviceId), passengers: [passenger()], waitlist: { until: until() } });
+async function waitingOrder(serviceId: string, user = 'bob', travellers = 1) {
+  const { order } = await system().orders.reserve(user, key(), { ...ride(serviceId), passengers: Array.from({ length: travellers }, passenger), waitlist: { until: until() } });
   expect(order.status).toBe('WAITLISTED');
   const { order: paid } = await pay(order.orderId, order.amount);
   expect(paid.status).toBe('WAITING');
@@ -153,6 +153,36 @@ describe('Waitlist (候补)', () => {
       const orders = await Promise.all(waiting.map(async (o) => system().store.get(o.orderId)));
       expect(orders.map((o) => o?.status)).toEqual(['PAID', 'PAID', 'WAITING', 'WAITING']);
       expect(new Set(orders.flatMap((o) => o?.seats.map((s) => s.seat) ?? [])).size).toBe(2);
+    });
+
+    it('reads again and serves the oldest order first when a buyer takes a seat of its read, though another hold could have chosen again', async () => {
+      // Prepare: a sold-out three-seat train; the oldest request is for two, a younger one for one; one seat freed
+      const serviceId = await train(3);
+      const held: string[] = [];
+      for (let i = 0; i < 3; i++) held.push((await system().orders.reserve('alice', key(), { ...ride(serviceId), passengers: [passenger()] })).order.orderId);
+      const oldest = await waitingOrder(serviceId, 'bob', 2);
+      const younger = await waitingOrder(serviceId);
+      await system().orders.cancel('alice', held[0]!);
+      const { fulfiller, ledger, timetable } = system();
+      const service = await timetable.service(serviceId);
+      // Between the run's read and the younger order's hold, a buyer takes the freed seat and two more are freed.
+      const hold = ledger.hold.bind(ledger);
+      jest
+        .spyOn(ledger, 'hold')
+        .mockImplementationOnce(hold)
+        .mockImplementationOnce(async (...args) => {
+          await system().ledger.hold(service, { holdId: key(), serviceId, from: 'VNP', to: 'AOH', fromIndex: 0, toIndex: 4, seatClass: 'second', count: 1, ttlSeconds: 600 }, () => [], { consistent: true });
+          for (const orderId of held.slice(1)) await system().orders.cancel('alice', orderId);
+          return hold(...args);
+        });
+
+      // Act
+      const served = await fulfiller.serve(serviceId, 'second');
+
+      // Assess
+      expect(served.map((o) => o.orderId)).toEqual([oldest.orderId]);
+      expect((await system().store.get(oldest.orderId))?.seats).toHaveLength(2);
+      expect((await system().store.get(younger.orderId))?.status).toBe('WAITING');
     });
   });
 
