@@ -1,11 +1,12 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QUEUE_RETENTION } from './messaging';
+import { ORDER_EVENT_TYPES, type OrderEventType } from '../../lib/events/order-events';
 import { ORDER_PK_PREFIX } from '../../lib/orders/order-keys';
 import { ISSUER_MAX_CONCURRENCY } from './concurrency';
 import { allow } from './resource-access';
@@ -54,7 +55,7 @@ export class TicketWorkers extends Construct {
     });
     this.dispatcher.addEnvironment('TICKET_OUTBOX_QUEUE_URL', props.ticketOutbox.queueUrl);
     props.ticketOutbox.grantSendMessages(this.dispatcher);
-    this.dispatcher.addEventSource(orderEventsSource(props.orderEvents, this.dispatcherDeadLetters));
+    this.dispatcher.addEventSource(orderEventsSource(props.orderEvents, this.dispatcherDeadLetters, [ORDER_EVENT_TYPES.PAID]));
 
     this.issuer = new TicketingFunction(this, 'IssueTicketsFunction', {
       entry: 'functions/tickets/issue-tickets.ts',
@@ -103,9 +104,14 @@ export class TicketWorkers extends Construct {
 /**
  * How a consumer of `order-events` reads it: retried from the first failed
  * record, failing batches split, what keeps failing parked in its own DLQ.
+ * Given `types`, only events of those types are delivered (a filter on the
+ * record's JSON `type`): the others cost the consumer no invocation. A record
+ * that is not JSON then reaches it no more; the read model's consumer, which
+ * takes every event, still parks it.
  */
-export function orderEventsSource(stream: IStream, deadLetters: IQueue): KinesisEventSource {
+export function orderEventsSource(stream: IStream, deadLetters: IQueue, types?: readonly OrderEventType[]): KinesisEventSource {
   return new KinesisEventSource(stream, {
+    ...(types ? { filters: [FilterCriteria.filter({ data: { type: FilterRule.or(...types) } })] } : {}),
     startingPosition: StartingPosition.TRIM_HORIZON,
     batchSize: 100,
     // One batch per shard at a time: an order's events stay in order, and concurrency follows the shard count.

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WAITLIST_PROMPTS } from '../../lib/waitlist/prompts';
 import { queueEncryption } from './data-keys';
 import { QUEUE_RETENTION } from './messaging';
 import { allow, grantAccess, INDEXES, indexArn, type StatefulResources } from './resource-access';
@@ -41,6 +42,6 @@ export class WaitlistWorkers extends Construct {
     // The order flow's access (orders and ledger in one transaction), plus the waiting queue's index.
     grantAccess(this.fulfiller, 'orders:readWrite', resources);
     allow(this.fulfiller, ['dynamodb:Query'], [indexArn(resources.orders, INDEXES.ordersWaiting)]);
-    this.fulfiller.addEventSource(orderEventsSource(resources.orderEvents, this.fulfillerDeadLetters));
+    this.fulfiller.addEventSource(orderEventsSource(resources.orderEvents, this.fulfillerDeadLetters, WAITLIST_PROMPTS));
   }
 }

@@ -7,6 +7,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type FilterPattern, kinesisFilterEvent, matchesPattern } from './event-filter';
 import type { FunctionInvoker } from './http-gateway';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalResources } from './provision';
 import {
@@ -37,6 +38,8 @@ import type { LocalTopology, StreamEventSourceMappingSpec } from './topology';
 export interface KinesisStreamMapping extends StreamMapping {
   /** The function's execution role: the event's records name it. */
   invokeIdentityArn: string;
+  /** FilterCriteria: only records one of these matches are delivered. */
+  filters?: readonly FilterPattern[];
 }
 
 /** The topology's Kinesis mappings, resolved: stream ARN, function, its role, the on-failure queue URL. */
@@ -60,6 +63,7 @@ export function kinesisStreamMappings(topology: LocalTopology, resources: LocalR
         reportBatchItemFailures: spec.reportBatchItemFailures,
         enabled: spec.enabled,
         ...(spec.onFailure ? { onFailureQueueUrl: resources.queueUrl(spec.onFailure.queueLogicalId) } : {}),
+        ...(spec.filters ? { filters: spec.filters } : {}),
       };
     });
 }
@@ -212,7 +216,11 @@ class KinesisStream implements ShardedStream<KinesisEventRecord, KinesisStreamMa
     const now = this.now();
     const records = (output.Records ?? []).map((record): ReadRecord<KinesisEventRecord> => {
       const event = toKinesisEventRecord(record, shardId, mapping, this.region, now);
-      return { record: event, sequenceNumber: event.kinesis.sequenceNumber, createdAtMs: record.ApproximateArrivalTimestamp?.getTime() ?? now };
+      const read = { record: event, sequenceNumber: event.kinesis.sequenceNumber, createdAtMs: record.ApproximateArrivalTimestamp?.getTime() ?? now };
+      const { filters } = mapping;
+      if (filters === undefined) return read;
+      const filterEvent = kinesisFilterEvent(event.kinesis);
+      return filters.some((pattern) => matchesPattern(pattern, filterEvent)) ? read : { ...read, filteredOut: true };
     });
     return { records, nextIterator: output.NextShardIterator };
   }

@@ -255,6 +255,8 @@ export interface ReadRecord<R> {
   sequenceNumber: string;
   /** When its age (MaximumRecordAgeInSeconds) starts counting. */
   createdAtMs: number;
+  /** Matches none of the mapping's filters: read past, never delivered (as Lambda drops it). */
+  filteredOut?: boolean;
 }
 
 /**
@@ -516,7 +518,7 @@ class ShardReader<R, M extends StreamMapping> {
     }
     this.trimmedOnce = false;
     for (const read of output.records) {
-      this.buffer.push(read);
+      if (!read.filteredOut) this.buffer.push(read);
       this.lastReadSequenceNumber = read.sequenceNumber;
     }
     this.iterator = output.nextIterator;

@@ -1,5 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { createTicketingApp } from '../cdk/ticketing-app';
+import { type FilterPattern, parseFilterPattern } from './event-filter';
 
 /**
  * What the local cloud runs, read from the synthesized CloudFormation template:
@@ -144,6 +145,8 @@ export interface StreamEventSourceMappingSpec extends EventSourceMappingBase {
   parallelizationFactor: number;
   /** Where a discarded batch's on-failure record goes: an SQS queue of the template. */
   onFailure?: { queueLogicalId: string };
+  /** `FilterCriteria` (Kinesis only): a record is delivered when one of the patterns matches it. */
+  filters?: FilterPattern[];
 }
 
 export interface QueueEventSourceMappingSpec extends EventSourceMappingBase {
@@ -362,9 +365,8 @@ function readEventSourceMapping(logicalId: string, template: TemplateReader): Ev
     throw new TopologyError(`${logicalId}.FunctionName: expected { Ref } or Fn::GetAtt [<function>, Arn] of an AWS::Lambda::Function in this template, got ${JSON.stringify(props.value('FunctionName'))}`);
   }
   // These change what the function receives; delivering unfiltered or unwindowed batches would not be what deploys.
-  for (const key of ['FilterCriteria', 'TumblingWindowInSeconds'] as const) {
-    if (props.value(key) !== undefined) throw new TopologyError(`${logicalId}.${key} is not supported locally`);
-  }
+  if (props.value('TumblingWindowInSeconds') !== undefined) throw new TopologyError(`${logicalId}.TumblingWindowInSeconds is not supported locally`);
+  const filters = filtersOf(logicalId, props.optionalObject('FilterCriteria'), kind);
   const responseTypes = props.optionalArray('FunctionResponseTypes') ? props.stringArray('FunctionResponseTypes') : [];
   const base = {
     logicalId,
@@ -397,7 +399,23 @@ function readEventSourceMapping(logicalId: string, template: TemplateReader): Ev
     maximumRecordAgeInSeconds: props.optionalNumber('MaximumRecordAgeInSeconds') ?? -1,
     parallelizationFactor: props.optionalNumber('ParallelizationFactor') ?? 1,
     ...(onFailure ? { onFailure } : {}),
+    ...(filters ? { filters } : {}),
   };
+}
+
+/** `FilterCriteria.Filters[].Pattern`, on a Kinesis mapping (the only kind this project filters). */
+function filtersOf(logicalId: string, criteria: Record<string, unknown> | undefined, kind: EventSourceKind): FilterPattern[] | undefined {
+  if (criteria === undefined) return undefined;
+  if (kind !== 'kinesis') throw new TopologyError(`${logicalId}.FilterCriteria is supported locally on Kinesis mappings only`);
+  const filters = criteria.Filters;
+  if (!Array.isArray(filters) || filters.length === 0) throw new TopologyError(`${logicalId}.FilterCriteria.Filters: expected a list of { Pattern }`);
+  return filters.map((filter, i) => {
+    try {
+      return parseFilterPattern(isRecord(filter) ? filter.Pattern : undefined);
+    } catch (error) {
+      throw new TopologyError(`${logicalId}.FilterCriteria.Filters[${i}]: ${(error as Error).message}`);
+    }
+  });
 }
 
 /** The source's kind from what EventSourceArn points at: a table's StreamArn, a Kinesis stream's or a queue's Arn. */

@@ -13,6 +13,7 @@ import { SalesClosedError } from '../timetable/errors';
 import type { Service } from '../timetable/service';
 import type { Timetable } from '../timetable/timetable';
 import { orderEventOf } from '../views/order-event-record';
+import { WAITLIST_PROMPTS } from './prompts';
 
 export type WaitlistLogger = Pick<Logger, 'info' | 'error'>;
 
@@ -25,19 +26,7 @@ export interface WaitlistFulfillerOptions {
   queueDepth?: number;
 }
 
-/**
- * The events after which seats of the order's service and class may be free: a
- * release (cancel, expiry, a refund, a change, a late payment's lost hold), or a
- * newly WAITING order that seats freed before it was paid may already fit.
- */
-const RELEASING: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
-  ORDER_EVENT_TYPES.CANCELLED,
-  ORDER_EVENT_TYPES.EXPIRED,
-  ORDER_EVENT_TYPES.REFUND_REQUIRED,
-  ORDER_EVENT_TYPES.WAITING,
-  'TicketsRefunded',
-  'TicketChanged',
-]);
+const RELEASING: ReadonlySet<OrderEventType> = new Set(WAITLIST_PROMPTS);
 
 /**
  * The waitlist fulfiller (候补): a consumer of `order-events` that, after each

@@ -4,6 +4,7 @@ import { createTicketingApp } from '../../infra/cdk/ticketing-app';
 import { ledgerKeys } from '../../lib/ledger/ledger-keys';
 import { orderKeys } from '../../lib/orders/order-keys';
 import { orderViewKeys } from '../../lib/views/order-view-store';
+import { WAITLIST_PROMPTS } from '../../lib/waitlist/prompts';
 import type { TicketingStack } from '../../infra/cdk/ticketing-stack';
 
 type Auth = 'NONE' | 'JWT' | 'AWS_IAM';
@@ -75,6 +76,13 @@ describe('Stack: TicketingStack', () => {
     const fn = stack.httpApi.functions.get(functionId);
     if (!fn) throw new Error(`no function ${functionId}`);
     return logicalIdOf(stack, fn.node.defaultChild);
+  }
+
+  /** The parsed filter patterns of each event source mapping of the function (undefined for a mapping without FilterCriteria). */
+  function filtersOf(functionLogicalId: string): (unknown[] | undefined)[] {
+    return Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && (r.Properties.FunctionName as { Ref?: string }).Ref === functionLogicalId)
+      .map((r) => (r.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters.map((f) => JSON.parse(f.Pattern)));
   }
 
   function streamLogicalId(): string {
@@ -490,6 +498,15 @@ describe('Stack: TicketingStack', () => {
       });
     });
 
+    it('delivers the fulfiller only the events that may free seats for the waitlist (a filter on the event type), not the sale\'s', () => {
+      const [filters] = filtersOf(idOf(stack.waitlistWorkers.fulfiller));
+
+      expect(filters).toEqual([{ data: { type: [...WAITLIST_PROMPTS] } }]);
+      expect(WAITLIST_PROMPTS).not.toContain('OrderReserved');
+      expect(WAITLIST_PROMPTS).not.toContain('OrderPaid');
+      expect(WAITLIST_PROMPTS).not.toContain('OrderTicketed');
+    });
+
     it('lets the fulfiller query the waiting index of the orders table', () => {
       const roleId = logicalIdOf(stack, stack.waitlistWorkers.fulfiller.role?.node.defaultChild);
       const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId));
@@ -518,6 +535,12 @@ describe('Stack: TicketingStack', () => {
           DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(dlq), 'Arn'] } } },
         });
       }
+    });
+
+    it('delivers the dispatcher OrderPaid only, and every event to the projector and the refund dispatcher', () => {
+      expect(filtersOf(idOf(stack.ticketWorkers.dispatcher))).toEqual([[{ data: { type: ['OrderPaid'] } }]]);
+      expect(filtersOf(idOf(stack.ticketWorkers.projector))).toEqual([undefined]);
+      expect(filtersOf(idOf(stack.refundWorkers.dispatcher))).toEqual([undefined]);
     });
 
     it('feeds the issuer from ticket-outbox with partial batch responses and bounded concurrency', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { parseFilterPattern } from '../../../infra/local/event-filter';
 import { KinesisStreamPoller, type KinesisStreamEvent, type KinesisStreamMapping } from '../../../infra/local/kinesis-poller';
 import { FunctionInvocationError } from '../../../infra/local/lambda-runtime';
 import { useEmulators } from '../../helpers/emulators';
@@ -171,6 +172,26 @@ describe('Class: KinesisStreamPoller (on the emulators)', () => {
     await eventually(() => expect(dispatcher.batches).toHaveLength(2));
     expect(projector.batches).toEqual([named('e', 4)]);
     expect(dispatcher.batches).toEqual([named('e', 4), named('e', 4)]);
+  });
+
+  it('delivers only the records a filter of the mapping matches: the others are read past, never delivered, while a mapping without one gets them all', async () => {
+    const streamArn = await stream();
+    const fn = standIn();
+    const other = standIn();
+    await publish(streamArn, 'skip1', 'skip2', 'skip3', 'skip4');
+    await publish(streamArn, 'keep1', 'skip5', 'keep2');
+
+    start(
+      [
+        mapping(streamArn, { filters: [parseFilterPattern('{"data":{"event":["keep1","keep2"]}}')] }),
+        mapping(streamArn, { id: 'ProjectorMapping', functionName: 'Projector', batchSize: 10 }),
+      ],
+      { invoke: (name, event) => (name === 'Projector' ? other.invoke(name, event) : fn.invoke(name, event)) },
+    );
+
+    await eventually(() => expect(other.batches.flat()).toHaveLength(7));
+    await eventually(() => expect(fn.batches.flat()).toEqual(['keep1', 'keep2']));
+    expect(fn.batches).toEqual([['keep1', 'keep2']]);
   });
 
   it('after MaximumRetryAttempts, sends the on-failure record with KinesisBatchInfo to the queue and goes on', async () => {

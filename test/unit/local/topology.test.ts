@@ -464,6 +464,21 @@ describe('Function: readTopology', () => {
       });
     });
 
+    it("reads a Kinesis mapping's FilterCriteria as CDK writes FilterCriteria.filter, each pattern parsed", () => {
+      const app = templateWith({
+        ...sources,
+        M: mapping({
+          EventSourceArn: { 'Fn::GetAtt': ['Events', 'Arn'] },
+          StartingPosition: 'TRIM_HORIZON',
+          FilterCriteria: { Filters: [{ Pattern: '{"data":{"type":["OrderPaid","OrderCancelled"]}}' }, { Pattern: '{"partitionKey":["vip"]}' }] },
+        }),
+      });
+
+      const [kinesis] = readTopology(app).eventSourceMappings;
+
+      expect(kinesis).toMatchObject({ kind: 'kinesis', filters: [{ data: { type: ['OrderPaid', 'OrderCancelled'] } }, { partitionKey: ['vip'] }] });
+    });
+
     it.each([
       ['a source outside the template', { EventSourceArn: 'arn:aws:dynamodb:us-east-1:1:table/x/stream/y', StartingPosition: 'LATEST' }, /M.EventSourceArn: expected/],
       ['a function outside the template', { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FunctionName: 'elsewhere' }, /M.FunctionName: expected/],
@@ -474,7 +489,13 @@ describe('Function: readTopology', () => {
         { EventSourceArn: { 'Fn::GetAtt': ['Orders', 'StreamArn'] }, StartingPosition: 'LATEST', DestinationConfig: { OnFailure: { Destination: { Ref: 'Topic' } } } },
         /M.DestinationConfig.OnFailure.Destination: only an SQS queue/,
       ],
-      ['filter criteria', { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FilterCriteria: { Filters: [] } }, /M.FilterCriteria is not supported locally/],
+      ['filter criteria on a queue', { EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] }, FilterCriteria: { Filters: [{ Pattern: '{"body":{"a":["b"]}}' }] } }, /M.FilterCriteria is supported locally on Kinesis mappings only/],
+      [
+        'a filter operator it does not apply',
+        { EventSourceArn: { 'Fn::GetAtt': ['Events', 'Arn'] }, StartingPosition: 'LATEST', FilterCriteria: { Filters: [{ Pattern: '{"data":{"type":[{"prefix":"Order"}]}}' }] } },
+        /M.FilterCriteria.Filters\[0\]: filter pattern at data.type: \{"prefix":"Order"\} is not supported locally/,
+      ],
+      ['a tumbling window', { EventSourceArn: { 'Fn::GetAtt': ['Events', 'Arn'] }, StartingPosition: 'LATEST', TumblingWindowInSeconds: 30 }, /M.TumblingWindowInSeconds is not supported locally/],
     ])('refuses %s, naming the mapping', (_, properties, message) => {
       const app = templateWith({ ...sources, M: mapping(properties) });
 
