@@ -224,8 +224,6 @@ export class AfterSale {
     return { item: this.store.putIdempotencyRecord(userId, key, record), onConditionFailed: () => new KeyUsedError('this Idempotency-Key was used meanwhile') };
   }
 
-
-
   /** Tries again after losing a race for the order; a twin request that recorded the key first is answered with its response. */
   private async retryOnRace<T>(attempt: () => Promise<T>, userId: string, key: string, requestHash: string): Promise<{ answer: T; replayed: boolean }> {
     for (let i = 1; ; i++) {

@@ -277,7 +277,6 @@ export class Orders {
     if (next.status === 'REFUNDED') this.count('WaitlistRefunded');
   }
 
-
   /** Writes an outcome that does not touch the seats (mismatch, replay, refund, duplicate). */
   private async settle(outcome: PaymentOutcome, current: Order): Promise<PaymentOutcome> {
     if (outcome.order !== current) {
@@ -300,7 +299,6 @@ export class Orders {
     }
     return outcome;
   }
-
 
   private async retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
     for (let i = 1; ; i++) {

@@ -71,10 +71,7 @@ export class PassengerClaims {
 
   /** Gives back every claim of the order, in the caller's transaction; if another order took one, ClaimLostError. */
   releaseAll(order: Order): LinkedWrite[] {
-    return order.passengers.map(({ idNumber }) => ({
-      item: { Delete: this.releaseOne(order, idNumber) },
-      onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} was booked by another order`),
-    }));
+    return this.releaseFor(order, order.passengers.map((p) => p.idNumber));
   }
 
   /** Gives back the claims of some of the order's passengers (refunded tickets), in the caller's transaction. */
@@ -97,14 +94,7 @@ export class PassengerClaims {
    */
   releaseIfHeld(order: Order, idNumber: string): LinkedWrite {
     return {
-      item: {
-        Delete: {
-          TableName: this.ledgerTable,
-          Key: this.key(order.serviceId, idNumber),
-          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :order',
-          ExpressionAttributeValues: { ':order': order.orderId },
-        },
-      },
+      item: { Delete: this.releaseOne(order, idNumber, { orGone: true }) },
       onConditionFailed: () => new ClaimLostError(`passenger ${maskId(idNumber)} is claimed on ${order.serviceId} by another order than ${order.orderId}`),
     };
   }
@@ -142,11 +132,12 @@ export class PassengerClaims {
     );
   }
 
-  private releaseOne(order: Order, idNumber: string) {
+  /** The delete of the order's claim on the ID, conditional on the order holding it (`orGone`: or on there being none). */
+  private releaseOne(order: Order, idNumber: string, { orGone = false } = {}) {
     return {
       TableName: this.ledgerTable,
       Key: this.key(order.serviceId, idNumber),
-      ConditionExpression: 'orderId = :order',
+      ConditionExpression: orGone ? 'attribute_not_exists(pk) OR orderId = :order' : 'orderId = :order',
       ExpressionAttributeValues: { ':order': order.orderId },
     };
   }

@@ -112,7 +112,7 @@ export class WaitlistFulfiller {
         { holdId: order.orderId, serviceId: order.serviceId, from: order.from, to: order.to, fromIndex: order.fromIndex, toIndex: order.toIndex, seatClass: order.seatClass, count: order.passengers.length, ttlSeconds: this.options.holdTtlSeconds },
         (hold) => {
           paid = { ...serveWaiting(order, hold.holdId, hold.seats, new Date(this.now())), waitlistReleasedAt: later(releasedAt, order.waitingSince) };
-          return [{ item: this.store.replace(paid), onConditionFailed: () => new OrderVersionConflictError(`order ${order.orderId} changed meanwhile`) }];
+          return [this.store.versioned(paid)];
         },
         { sell: true, occupancy: seats, chooseAgain: false },
       );

@@ -25,7 +25,8 @@ function fulfillerOver(queue: Order[], free: number) {
   const freeSeats = (count: number) => Array.from({ length: count }, () => ledgerSeats.add(`${String(++named).padStart(2, '0')}A`));
   const takeSeats = (count: number) => [...ledgerSeats].slice(0, count).forEach((seat) => ledgerSeats.delete(seat));
   freeSeats(free);
-  const store = { waiting: jest.fn(async () => queue), replace: jest.fn((order: Order) => ({ Put: { TableName: 'orders', Item: order } })) };
+  const replace = jest.fn((order: Order) => ({ Put: { TableName: 'orders', Item: order } }));
+  const store = { waiting: jest.fn(async () => queue), replace, versioned: (order: Order) => ({ item: replace(order), onConditionFailed: () => new Error('changed') }) };
   const ledger = {
     readClass: jest.fn(async () => new Set(ledgerSeats)),
     hold: jest.fn(async (_service: unknown, request: { holdId: string; count: number }, linkedTo: (hold: never) => unknown, options?: { occupancy?: Set<string>; chooseAgain?: boolean }) => {
