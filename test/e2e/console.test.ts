@@ -471,6 +471,8 @@ describe('Web console: after-sale', () => {
     await signInOnPage(page, 'waiter');
     await page.waitForURL(/\/my-orders\//);
     await expect(page.locator('h1 .status-badge').getAttribute('data-status')).resolves.toBe('WAITLISTED');
+    // A waitlist request holds no seat: its deadline is for the prepayment.
+    await expect(page.locator('.pay-box .hint').first().textContent()).resolves.toContain('前预付');
     await screenshot(page, '27-waitlisted');
     await expectAccessible(page);
 
@@ -508,6 +510,7 @@ describe('Web console: after-sale', () => {
     await page.getByRole('button', { name: 'Leave the waitlist (refund in full)' }).click();
     await page.locator('h1 .status-badge[data-status="REFUNDED"]').waitFor();
     await expect(page.locator('h1 .status-badge').textContent()).resolves.toBe('Refunded');
+    await expect(page.locator('.waitlist-refunded').textContent()).resolves.toContain('your prepayment of ¥553.00 is refunded in full');
     await screenshot(page, '31-waitlist-left-en');
     await context.close();
   }, 120_000);

@@ -78,6 +78,8 @@ export const en: Readonly<Record<string, string>> = {
   'waitlist.searchAria': 'Waitlist: {train} {seatClass}',
   'waitlist.prepay': 'Prepay {amount} to join the waitlist',
   'waitlist.waiting': 'Waiting for a seat until {time}. If none is freed by then, you are refunded in full.',
+  'waitlist.prepayBy': 'Prepay by {time}, or the waitlist request is cancelled',
+  'waitlist.refunded': 'The waitlist request has ended: your prepayment of {amount} is refunded in full to your payment.',
   'waitlist.cancel': 'Leave the waitlist',
   'waitlist.cancelWaiting': 'Leave the waitlist (refund in full)',
   'class.business': 'Business',

@@ -78,6 +78,8 @@ export const zh: Readonly<Record<string, string>> = {
   'waitlist.searchAria': '候补：{train} {seatClass}',
   'waitlist.prepay': '预付 {amount} 加入候补',
   'waitlist.waiting': '正在候补，等待余票，截止 {time}。届时仍无余票将全额退款。',
+  'waitlist.prepayBy': '请在 {time} 前预付，逾期候补订单自动取消',
+  'waitlist.refunded': '候补已结束，预付款 {amount} 全额原路退回。',
   'waitlist.cancel': '取消候补',
   'waitlist.cancelWaiting': '取消候补（全额退款）',
   'class.business': '商务座',
