@@ -173,13 +173,13 @@ describe('Class: SeatLedger', () => {
       const service = await timetable.service(serviceId);
       const seen = await ledger.readClass(service, 'second');
       const buyer = await inventory.hold(holdInput(serviceId));
-      const request = { holdId: randomUUID(), serviceId, from: 'VNP', to: 'AOH', fromIndex: 0, toIndex: 4, seatClass: 'second' as const, count: 1, ttlSeconds: 600 };
+      const request = { holdId: randomUUID(), serviceId, from: 'VNP', to: 'AOH', fromIndex: 0, toIndex: 4, seatClass: 'second' as const, count: 2, ttlSeconds: 600 };
 
-      // Act & Assess: the view would choose the buyer's seat
+      // Act & Assess: the view has both seats free, so it chooses the buyer's (whichever the buyer drew)
       await expect(ledger.hold(service, request, () => [], { sell: true, occupancy: seen, chooseAgain: false })).rejects.toBeInstanceOf(SeatsTakenError);
       expect(await ledger.findHold(request.holdId)).toBeUndefined();
       expect(await availableSeats(serviceId)).toBe(1);
-      const other = await ledger.hold(service, request, () => [], { sell: true, occupancy: seen });
+      const other = await ledger.hold(service, { ...request, holdId: randomUUID(), count: 1 }, () => [], { sell: true, occupancy: seen });
       expect(other.seats).toHaveLength(1);
       expect(other.seats).not.toEqual(buyer.seats.map(({ coach, seat }) => ({ coach, seat })));
     });
