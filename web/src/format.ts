@@ -11,19 +11,20 @@ export function yuan(fen: number): string {
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** An ISO instant as railway local time: "2026-12-03 09:30". */
+/**
+ * An ISO instant as railway local time, to the minute: "2026/12/03 09:30" in Chinese,
+ * "2026-12-03 09:30" in English (not en-GB's "03/12/2026", which reads as 12 March in the US).
+ */
 export function railwayDateTime(iso: string, locale: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: RAILWAY_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: RAILWAY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date)
+      .map(({ type, value }) => [type, value]),
+  );
+  const separator = locale === 'zh' ? '/' : '-';
+  return `${parts.year}${separator}${parts.month}${separator}${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /** Today's date in railway local time, YYYY-MM-DD: the default search date. */
